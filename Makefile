@@ -1,0 +1,75 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    install, migrate, load the framework and demo data, and serve the app
+#   make test   install and run every test (browser tests included), plus ruff
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format bench clean
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+UV     := $(VENV)/bin/uv
+PORT   ?= 8000
+UV_VERSION := 0.13.8
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export UV_NO_PROGRESS := 1
+
+help:
+	@echo "make run    set up and serve the app at http://127.0.0.1:$(PORT)"
+	@echo "make test   set up and run every test, browser tests included, plus ruff"
+
+# Django 6 needs Python 3.12 or newer. Look on PATH, then in pyenv, then in uv's managed
+# interpreters; where none is found, try to provision one with uv; otherwise stop and say why.
+$(PY):
+	@set -e; found=""; \
+	for cand in "$$PYTHON" python3.14 python3.13 python3.12 python3 python \
+	    $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) \
+	    $$(ls -d $$HOME/.local/share/uv/python/cpython-3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	  [ -n "$$cand" ] || continue; \
+	  if "$$cand" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	    found="$$cand"; break; \
+	  fi; \
+	done; \
+	if [ -z "$$found" ] && command -v uv >/dev/null 2>&1; then \
+	  echo "No Python 3.12+ found; asking uv to provision one."; \
+	  uv python install 3.12 && found=$$(uv python find '>=3.12') || true; \
+	fi; \
+	if [ -z "$$found" ]; then \
+	  echo "ERROR: this project needs Python 3.12 or newer (Django 6), and none was found." >&2; \
+	  echo "Looked on PATH (python3.14..python3), in pyenv and in uv's interpreters." >&2; \
+	  echo "Install one (e.g. 'pyenv install 3.12' or 'uv python install 3.12'), or run" >&2; \
+	  echo "'make PYTHON=/path/to/python3.12 run'." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$found ($$("$$found" -V))"; \
+	"$$found" -m venv $(VENV); \
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(PY) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+install: $(VENV)/.synced
+
+run: install
+	@$(PY) manage.py migrate --no-input -v 0
+	@$(PY) manage.py load_framework
+	@$(PY) manage.py seed_demo
+	@$(PY) manage.py ensure_local_admin
+	@echo ""
+	@echo "  Serving at http://127.0.0.1:$(PORT)/   (Ctrl+C to stop)"
+	@echo ""
+	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+lint format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) bench/report_pdf.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,237 @@
+import copy
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from framework.models import (
+    ChecklistStatement,
+    Domain,
+    Edition,
+    EditionLocked,
+    Factor,
+    MemberOrganisation,
+    Question,
+    Resource,
+    Stage,
+)
+from framework.services import (
+    dump_data_file,
+    duplicate_edition,
+    edition_problems,
+    export_edition,
+    load_edition,
+    publish_edition,
+    read_data_file,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data():
+    return read_data_file()
+
+
+@pytest.fixture
+def edition(data):
+    edition, _ = load_edition(data=data)
+    return edition
+
+
+def test_load_framework_creates_the_whole_framework(edition):
+    assert edition.status == Edition.Status.PUBLISHED
+    assert Edition.objects.current() == edition
+    assert list(edition.domains.values_list("name", flat=True)) == [
+        "Environment",
+        "Content",
+        "Service",
+        "Policy",
+    ]
+    assert list(edition.stages.values_list("name", flat=True)) == [
+        "Understand",
+        "Know",
+        "Learn",
+        "Recover",
+    ]
+    assert Question.objects.filter(domain__edition=edition).count() == 16
+    assert edition.checklist_statements.count() == 8
+    assert edition.factors.filter(kind=Factor.Kind.INTERNAL).count() == 5
+    assert edition.factors.filter(kind=Factor.Kind.EXTERNAL).count() == 2
+    assert edition.features.count() == 4
+    assert edition.members.count() == 24
+    assert all(member.resources.exists() for member in edition.members.all())
+
+
+def test_load_framework_keeps_the_wording_verbatim(edition):
+    questions = set(Question.objects.values_list("text", flat=True))
+    assert (
+        "Are people encouraged to understand and manage different types of risk in an "
+        "age-appropriate way when they are online?"
+    ) in questions
+    assert (
+        "Do your resources help people change their settings and online behaviours to prevent "
+        "online harms. Does this encourage pro-social behaviour?"
+    ) in questions
+    assert (
+        "Does your service allow users to report in a user-friendly, age-appropriate way?"
+    ) in questions
+    statements = list(edition.checklist_statements.values_list("text", flat=True))
+    assert statements[0] == "People are given appropriate access to online services."
+    assert statements[6] == (
+        "People are encouraged to seek recovery services should a severe harm be suffered."
+    )
+    assert statements[7] == (
+        "People are provided opportunities, and encouraged to inform/review/co-create the "
+        "system to reduce risk or improve opportunities for others."
+    )
+    environment = edition.domains.get(key="environment")
+    assert environment.audience == "Public and private providers of access to the internet"
+    assert environment.scope.startswith("Including any access point to the internet.")
+    assert edition.members.filter(name="NCA - CEOP").exists()
+
+
+def test_every_member_has_a_website_or_says_why_not(edition):
+    without = list(edition.members.filter(website="").values_list("name", flat=True))
+    assert without == ["Trust and Safety Group"]
+
+
+def test_load_framework_twice_duplicates_nothing(data):
+    call_command("load_framework")
+    counts = (Edition.objects.count(), Question.objects.count(), Resource.objects.count())
+    call_command("load_framework")
+    assert (Edition.objects.count(), Question.objects.count(), Resource.objects.count()) == counts
+    assert counts == (1, 16, Resource.objects.count())
+
+
+def test_export_then_load_round_trip_is_lossless(edition, tmp_path):
+    exported = tmp_path / "edition.yaml"
+    call_command("export_framework", output=str(exported))
+    data = read_data_file(exported)
+    data["edition"]["key"] = "moved-edition"
+    moved, created = load_edition(data=data, status=Edition.Status.DRAFT)
+    assert created
+    first, second = export_edition(edition), export_edition(moved)
+    for exported_data in (first, second):
+        for field in ("key", "status", "published_at"):
+            exported_data["edition"].pop(field, None)
+    assert first == second
+    # The file read back is the same text the export wrote.
+    assert dump_data_file(read_data_file(exported)) == exported.read_text(encoding="utf-8")
+
+
+def test_export_framework_writes_to_stdout(edition, capsys):
+    call_command("export_framework")
+    out = capsys.readouterr().out
+    assert "format: 1" in out
+    assert "People are encouraged to report harms." in out
+
+
+def test_published_edition_cannot_be_changed_or_deleted(edition):
+    question = Question.objects.filter(domain__edition=edition).first()
+    question.text = "Changed"
+    with pytest.raises(EditionLocked):
+        question.save()
+    with pytest.raises(EditionLocked):
+        question.delete()
+    with pytest.raises(EditionLocked):
+        Question.objects.filter(pk=question.pk).update(text="Changed")
+    with pytest.raises(EditionLocked):
+        Resource.objects.filter(member__edition=edition).delete()
+    edition.title = "Renamed"
+    with pytest.raises(EditionLocked):
+        edition.save()
+    with pytest.raises(EditionLocked):
+        edition.delete()
+    with pytest.raises(EditionLocked):
+        Edition.objects.all().delete()
+    with pytest.raises(EditionLocked):
+        ChecklistStatement.objects.create(edition=edition, key="new", text="New statement")
+    question.refresh_from_db()
+    assert question.text != "Changed"
+    assert Edition.objects.get(pk=edition.pk).title == "Digital Resilience Framework"
+
+
+def test_duplicate_edition_makes_an_editable_draft_copy(edition):
+    draft = duplicate_edition(edition=edition)
+    assert draft.status == Edition.Status.DRAFT
+    assert draft.based_on == edition
+    assert Question.objects.filter(domain__edition=draft).count() == 16
+    assert draft.members.count() == 24
+    copied = Resource.objects.get(member__edition=draft, key="the-mix")
+    assert set(copied.stages.values_list("edition", flat=True)) == {draft.pk}
+    question = Question.objects.get(domain__edition=draft, key="environment-understand")
+    question.text = "Reworded question"
+    question.save()
+    assert Question.objects.get(domain__edition=edition, key="environment-understand").text != (
+        "Reworded question"
+    )
+
+
+def test_publish_supersedes_the_previous_edition(edition):
+    draft = duplicate_edition(edition=edition)
+    publish_edition(edition=draft)
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.ARCHIVED
+    assert Edition.objects.current() == draft
+
+
+def test_publish_refuses_an_incomplete_edition_and_says_what_is_missing(edition):
+    draft = duplicate_edition(edition=edition)
+    Question.objects.filter(domain__edition=draft, key="content-recover").delete()
+    ChecklistStatement.objects.filter(edition=draft).delete()
+    with pytest.raises(ValidationError) as error:
+        publish_edition(edition=draft)
+    assert error.value.messages == [
+        "Content has no question for the Recover stage.",
+        "The edition has no checklist statements.",
+    ]
+    draft.refresh_from_db()
+    assert draft.status == Edition.Status.DRAFT
+    assert Edition.objects.current() == edition
+
+
+def test_edition_problems_empty_for_complete_edition(edition):
+    assert edition_problems(edition) == []
+
+
+def test_edition_problems_for_empty_draft():
+    draft = Edition.objects.create(key="empty", title="Empty", version="0")
+    assert edition_problems(draft) == [
+        "The edition has no stages.",
+        "The edition has no domains.",
+        "The edition has no checklist statements.",
+    ]
+
+
+def test_publish_refuses_an_already_published_edition(edition):
+    with pytest.raises(ValidationError):
+        publish_edition(edition=edition)
+
+
+def test_load_rejects_resource_tag_that_does_not_exist(data):
+    broken = copy.deepcopy(data)
+    broken["members"][0]["resources"][0]["stages"] = ["nonsense"]
+    with pytest.raises(ValidationError, match="unknown stages key"):
+        load_edition(data=broken)
+    assert not Edition.objects.exists()
+
+
+def test_load_rejects_a_file_of_another_format(tmp_path):
+    path = tmp_path / "other.yaml"
+    path.write_text("hello: world\n")
+    with pytest.raises(ValidationError, match="not a framework data file"):
+        read_data_file(path)
+
+
+def test_draft_content_can_be_moved_but_never_out_of_a_published_edition(edition):
+    draft = duplicate_edition(edition=edition)
+    published_domain = Domain.objects.get(edition=edition, key="policy")
+    draft_domain = Domain.objects.get(edition=draft, key="policy")
+    question = Question.objects.get(domain=published_domain, key="policy-learn")
+    question.domain = draft_domain
+    question.key = "moved"
+    with pytest.raises(EditionLocked):
+        question.save()
+    assert Stage.objects.filter(edition=draft).count() == 4
+    assert MemberOrganisation.objects.filter(edition=draft).count() == 24
