@@ -58,10 +58,16 @@ run: install
 	@echo ""
 	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# With POSTGRES_TEST_URL set (.ci/run sets it), the suite runs again on PostgreSQL, the
+# production database; the browser tests need not repeat there.
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
+	@if [ -n "$$POSTGRES_TEST_URL" ]; then \
+	  echo "== The same tests on PostgreSQL =="; \
+	  DATABASE_URL="$$POSTGRES_TEST_URL" $(VENV)/bin/pytest -m "not e2e" -q; \
+	fi
 
 lint format: install
 	$(VENV)/bin/ruff check --fix .
