@@ -1,0 +1,95 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Every test in this directory is marked `e2e` (deselect with `-m "not e2e"`). Pages are opened
+with paths relative to the live server, e.g. `page.goto("/framework/")`.
+"""
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from framework import services
+from framework.models import Edition
+
+# Playwright's sync API keeps an event loop running in the test thread, so Django would refuse
+# the ORM calls that fixtures and database teardown make there. No coroutine shares that loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Playwright cannot download its own browsers here; use the distribution's Chromium.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BLOCKING_IMPACTS = {"serious", "critical"}
+E2E_DIR = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(E2E_DIR):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": CHROMIUM_FLAGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server) -> str:
+    """Lets pages open relative paths; pytest-playwright hands this to every browser context."""
+    return live_server.url
+
+
+@pytest.fixture
+def framework_loaded(transactional_db) -> Edition:
+    """The framework from the repository's data file, committed so the live server can read it."""
+    edition, _ = services.load_edition(data=services.read_data_file())
+    return edition
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    return Axe()
+
+
+@pytest.fixture
+def assert_accessible(axe: Axe) -> Callable[[Page], None]:
+    """Run axe-core on the page and fail on any serious or critical violation, listing each."""
+
+    def check(page: Page) -> None:
+        results = axe.run(page)
+        problems = [
+            violation
+            for violation in results.response["violations"]
+            if violation["impact"] in BLOCKING_IMPACTS
+        ]
+        if problems:
+            report = _describe(problems)
+            pytest.fail(f"Accessibility violations on {page.url}:\n{report}", pytrace=False)
+
+    return check
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.extend(f"    {', '.join(map(str, node['target']))}" for node in violation["nodes"])
+    return "\n".join(lines)
