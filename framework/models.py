@@ -61,6 +61,12 @@ class Edition(models.Model):
     summary = models.TextField(blank=True)
     introduction = models.TextField(blank=True)
     who_is_it_for = models.TextField("who is it for", blank=True)
+    two_steps = models.CharField(
+        "two steps heading",
+        max_length=200,
+        blank=True,
+        help_text="Heading of the steps to using the framework.",
+    )
     self_assessment_guidance = models.TextField(blank=True)
     factors_guidance = models.TextField(
         blank=True, help_text="Introduces the internal and external factors."

@@ -39,6 +39,7 @@ EDITION_FIELDS = [
     "summary",
     "introduction",
     "who_is_it_for",
+    "two_steps",
     "self_assessment_guidance",
     "factors_guidance",
     "factors_prompt",
