@@ -290,7 +290,9 @@ class Question(EditionContent):
     """A reflective question of a domain, asked at one stage."""
 
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="questions")
-    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="questions")
+    # RESTRICT: a stage with questions cannot be deleted on its own, but a draft edition can be
+    # deleted whole (its domains take their questions with them).
+    stage = models.ForeignKey(Stage, on_delete=models.RESTRICT, related_name="questions")
     text = models.TextField()
 
     objects = QuestionQuerySet.as_manager()

@@ -241,7 +241,7 @@ def duplicate_edition(*, edition: Edition, key: str = "", version: str = "") -> 
     data = export_edition(edition)
     number = Edition.objects.filter(based_on=edition).count() + 2
     new_key = key or _free_key(f"{edition.key}-draft-{number}")
-    data["edition"] |= {"key": new_key, "version": version or f"{edition.version} (draft)"}
+    data["edition"] |= {"key": new_key, "version": version or f"{edition.version} revision"}
     data["edition"].pop("published_at", None)
     draft, _ = load_edition(data=data, status=Edition.Status.DRAFT)
     draft.based_on = edition
