@@ -1,0 +1,347 @@
+"""Organisations, their members, and their self-assessments against the framework.
+
+Tenancy: every row here belongs to one Organisation. Views reach it only through
+`assessments.access` (one scoped lookup), never by primary key alone.
+Answers point at framework rows with PROTECT, so what a saved assessment says never changes
+when admins edit the framework (they edit a new draft edition instead).
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from framework.models import ChecklistStatement, Domain, Edition, Factor, Question
+
+
+class AgeGroup(models.TextChoices):
+    UNDER_5 = "under-5", "Under 5"
+    AGE_5_10 = "5-10", "5–10"
+    AGE_11_13 = "11-13", "11–13"
+    AGE_14_17 = "14-17", "14–17"
+    AGE_18_24 = "18-24", "18–24"
+    ADULTS = "adults", "Adults"
+    OLDER_ADULTS = "older-adults", "Older adults"
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "england", "England"
+    SCOTLAND = "scotland", "Scotland"
+    WALES = "wales", "Wales"
+    NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
+
+
+class Rating(models.IntegerChoices):
+    POORLY = 1, "Poorly"
+    MODERATELY = 2, "Moderately"
+    WELL = 3, "Well"
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    EDITOR = "editor", "Editor"
+    VIEWER = "viewer", "Viewer"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "School or college"
+        EARLY_YEARS = "early-years", "Early years"
+        CHARITY = "charity", "Charity or voluntary group"
+        LOCAL_AUTHORITY = "local-authority", "Local authority"
+        HEALTH = "health", "Health or social care"
+        LIBRARY = "library", "Library or public access point"
+        PROVIDER = "provider", "Internet or telecoms provider"
+        PLATFORM = "platform", "Online platform, app or game"
+        CONTENT = "content", "Content or media producer"
+        POLICY = "policy", "Policy or government body"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    nations = models.JSONField("UK nations", default=list)
+    age_groups = models.JSONField(default=list)
+    additional_vulnerabilities = models.BooleanField(
+        "works with people with additional vulnerabilities", default=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:dashboard", args=[self.slug])
+
+    def get_nations_display(self) -> str:
+        return ", ".join(Nation(value).label for value in self.nations)
+
+    def get_age_groups_display(self) -> str:
+        return ", ".join(AgeGroup(value).label for value in self.age_groups)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} of {self.organisation}"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (Role.OWNER, Role.EDITOR)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == Role.OWNER
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that adds a colleague to an organisation.
+
+    Only the token's hash is stored: the link itself exists only in the email.
+    """
+
+    VALID_FOR = timedelta(days=7)
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.organisation}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def completed(self):
+        return self.filter(status=Assessment.Status.COMPLETED)
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in-progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="assessments"
+    )
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="assessments")
+    title = models.CharField(max_length=200)
+    domains = models.ManyToManyField(Domain, related_name="+", verbose_name="domains in scope")
+    age_groups = models.JSONField(default=list)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:detail", args=[self.organisation.slug, self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+    def get_age_groups_display(self) -> str:
+        return ", ".join(AgeGroup(value).label for value in self.age_groups)
+
+
+class Section(models.Model):
+    """One page of the walk-through, with its status and a version for safe concurrent edits.
+
+    Keys: "people", "domain-<domain key>", "checklist".
+    """
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not-started", "Not started"
+        IN_PROGRESS = "in-progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(max_length=100)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "key"], name="unique_section_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} – {self.key}"
+
+
+class FactorAnswer(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="factor_answers"
+    )
+    factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="+")
+    relevant = models.BooleanField("relevant to us", null=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["factor__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "factor"], name="unique_factor_answer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factor}: {self.relevant}"
+
+
+class QuestionAnswer(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="question_answers"
+    )
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices, null=True, blank=True)
+    current_practice = models.TextField("what you do now, with evidence", blank=True)
+    next_steps = models.TextField("what you will do next", blank=True)
+    action_owner = models.CharField("who will do it", max_length=200, blank=True)
+    target_date = models.DateField("by when", null=True, blank=True)
+
+    class Meta:
+        ordering = ["question__domain__position", "question__stage__position", "question__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="unique_question_answer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.get_rating_display()}"
+
+
+class ChecklistAnswer(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="checklist_answers"
+    )
+    statement = models.ForeignKey(ChecklistStatement, on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices, null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["statement__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "statement"], name="unique_checklist_answer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement}: {self.get_rating_display()}"
+
+
+class Activity(models.Model):
+    """The history of an assessment: every changed answer (old and new value) and every event."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Started the assessment"
+        CHANGED = "changed", "Changed an answer"
+        COMPLETED = "completed", "Completed the assessment"
+        REOPENED = "reopened", "Reopened the assessment"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="activity")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    section_key = models.CharField(max_length=100, blank=True)
+    section_version = models.PositiveIntegerField(default=0)
+    item = models.CharField("answer", max_length=300, blank=True)
+    field = models.CharField(max_length=100, blank=True)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "activity"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {Truncator(self.item).chars(40)}"
