@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from assessments.forms import LoginForm, PasswordResetForm
 
 admin.site.site_header = "Digital Resilience Framework administration"
 admin.site.site_title = "Digital Resilience admin"
@@ -7,5 +10,20 @@ admin.site.index_title = "Framework content and organisations"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Django's auth views, with our email-address login and reset forms before the defaults.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("assessments.urls")),
     path("", include("framework.urls")),
 ]

@@ -1,0 +1,95 @@
+"""Every assessments test starts from an organisation with an owner, an editor, a viewer and an
+outsider (a member of another organisation), so tenancy is tested by default."""
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
+
+from assessments import services
+from assessments.models import Assessment, Organisation, Role
+from framework.models import Edition
+from framework.services import load_edition, read_data_file
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def edition(db) -> Edition:
+    """The real UKCIS framework, loaded from the data file and published."""
+    edition, _ = load_edition(data=read_data_file())
+    return edition
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., User]:
+    def make(email: str) -> User:
+        return User.objects.create_user(username=email, email=email, password=PASSWORD)
+
+    return make
+
+
+@pytest.fixture
+def make_organisation(db) -> Callable[..., Organisation]:
+    def make(owner: User, name: str = "Hillside Academy", **details) -> Organisation:
+        defaults = {
+            "kind": Organisation.Kind.SCHOOL,
+            "nations": ["england"],
+            "age_groups": ["11-13", "14-17"],
+            "additional_vulnerabilities": True,
+        }
+        return services.create_organisation(user=owner, name=name, **(defaults | details))
+
+    return make
+
+
+@pytest.fixture
+def owner(make_user) -> User:
+    return make_user("owner@hillside.example")
+
+
+@pytest.fixture
+def editor(make_user) -> User:
+    return make_user("editor@hillside.example")
+
+
+@pytest.fixture
+def viewer(make_user) -> User:
+    return make_user("viewer@hillside.example")
+
+
+@pytest.fixture
+def outsider(make_user, make_organisation) -> User:
+    user = make_user("someone@elsewhere.example")
+    make_organisation(user, name="Elsewhere Trust", kind=Organisation.Kind.CHARITY)
+    return user
+
+
+@pytest.fixture
+def organisation(make_organisation, owner, editor, viewer) -> Organisation:
+    organisation = make_organisation(owner)
+    organisation.memberships.create(user=editor, role=Role.EDITOR)
+    organisation.memberships.create(user=viewer, role=Role.VIEWER)
+    return organisation
+
+
+@pytest.fixture
+def make_assessment(edition, organisation, owner) -> Callable[..., Assessment]:
+    def make(
+        domains: tuple[str, ...] = ("environment", "content"), title: str = "Spring review", **kw
+    ) -> Assessment:
+        return services.start_assessment(
+            organisation=kw.pop("organisation", organisation),
+            user=kw.pop("user", owner),
+            title=title,
+            domains=list(edition.domains.filter(key__in=domains)),
+            **kw,
+        )
+
+    return make
+
+
+@pytest.fixture
+def assessment(make_assessment) -> Assessment:
+    """An assessment in progress with two domains in scope: Environment and Content."""
+    return make_assessment()
