@@ -52,6 +52,7 @@ install: $(VENV)/.synced
 run: install
 	@$(PY) manage.py migrate --no-input -v 0
 	@$(PY) manage.py load_framework
+	@$(PY) manage.py seed_demo
 	@$(PY) manage.py ensure_local_admin
 	@echo ""
 	@echo "  Serving at http://127.0.0.1:$(PORT)/   (Ctrl+C to stop)"

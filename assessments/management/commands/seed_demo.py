@@ -1,0 +1,192 @@
+"""Create a demo organisation with a completed and a half-finished assessment.
+
+The content lives in assessments/data/demo.yaml. Idempotent: the organisation is found by its slug
+and each assessment by its title, so running the command again changes nothing.
+"""
+
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import sections, services
+from assessments.models import Activity, Assessment, Membership, Organisation, Rating, Section
+from framework.models import Edition
+from framework.services import load_edition, read_data_file
+
+DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "demo.yaml"
+DEMO_SLUG = "demo"
+# The demo logins, printed by `make run`. Users get this known password only with DEBUG on or
+# --allow-known-password; otherwise they exist (the history names them) but cannot log in.
+DEMO_OWNER_EMAIL = "demo@example.com"
+DEMO_EDITOR_EMAIL = "editor@example.com"
+DEMO_VIEWER_EMAIL = "viewer@example.com"
+DEMO_PASSWORD = "demo-password"
+
+RATINGS = {choice.label.lower(): choice.value for choice in Rating}
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo organisation (slug 'demo') with its members and two assessments. "
+        "Idempotent. Demo users get a known password only with DEBUG on or "
+        "--allow-known-password."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-known-password",
+            action="store_true",
+            help=f"Give the demo users the password '{DEMO_PASSWORD}' even with DEBUG off.",
+        )
+
+    def handle(self, *args, allow_known_password: bool = False, **options):
+        data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+        known_password = settings.DEBUG or allow_known_password
+        edition, _ = load_edition(data=read_data_file())
+        with transaction.atomic():
+            users = {
+                role: self.demo_user(details, known_password=known_password)
+                for role, details in data["users"].items()
+            }
+            organisation = self.demo_organisation(data["organisation"], users)
+            created = [
+                self.seed_assessment(spec, organisation=organisation, edition=edition, users=users)
+                for spec in data["assessments"]
+                if not organisation.assessments.filter(title=spec["title"]).exists()
+            ]
+        if created:
+            titles = ", ".join(f"“{assessment}”" for assessment in created)
+            self.stdout.write(self.style.SUCCESS(f"Created the demo assessments {titles}."))
+        else:
+            self.stdout.write("The demo data is already loaded; nothing changed.")
+
+        url = settings.SITE_URL.rstrip("/") + reverse("assessments:dashboard", args=[DEMO_SLUG])
+        if known_password:
+            self.stdout.write(
+                f"  Demo organisation: {url} — log in as {DEMO_OWNER_EMAIL} / {DEMO_PASSWORD}"
+            )
+        else:
+            self.stdout.write(f"  Demo organisation: {url}")
+            self.stderr.write(
+                self.style.WARNING(
+                    "DEBUG is off, so the demo users have no known password and cannot log in. "
+                    "Run with --allow-known-password to give them one."
+                )
+            )
+
+    def demo_user(self, details: dict[str, str], *, known_password: bool) -> AbstractBaseUser:
+        users = get_user_model().objects
+        user = users.filter(username=details["email"]).first()
+        if user is None:
+            return users.create_user(
+                username=details["email"],
+                email=details["email"],
+                first_name=details["first_name"],
+                last_name=details["last_name"],
+                password=DEMO_PASSWORD if known_password else None,
+            )
+        if known_password and not user.has_usable_password():
+            # Created earlier with DEBUG off; never overwrite a password someone has chosen.
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        return user
+
+    def demo_organisation(
+        self, details: dict[str, Any], users: dict[str, AbstractBaseUser]
+    ) -> Organisation:
+        organisation = Organisation.objects.filter(slug=details["slug"]).first()
+        if organisation is None:
+            organisation = Organisation.objects.create(**details)
+        for role, user in users.items():
+            Membership.objects.get_or_create(
+                user=user, organisation=organisation, defaults={"role": role}
+            )
+        return organisation
+
+    def seed_assessment(
+        self,
+        spec: dict[str, Any],
+        *,
+        organisation: Organisation,
+        edition: Edition,
+        users: dict[str, AbstractBaseUser],
+    ) -> Assessment:
+        """Answer an assessment section by section through the services, then backdate it."""
+        assessment = services.start_assessment(
+            organisation=organisation,
+            user=users[spec["created_by"]],
+            title=spec["title"],
+            domains=list(edition.domains.filter(key__in=spec["domains"])),
+            edition=edition,
+        )
+        for section in spec["sections"]:
+            self.save_section(assessment, section, user=users[section["by"]])
+        if "completed_by" in spec:
+            services.complete_assessment(assessment=assessment, user=users[spec["completed_by"]])
+
+        created_at = _at(spec["created_on"], 9)
+        completed_at = _at(spec["completed_on"], 16) if "completed_on" in spec else None
+        last_saved = max(_at(section["saved_on"], 11) for section in spec["sections"])
+        Assessment.objects.filter(pk=assessment.pk).update(
+            created_at=created_at, completed_at=completed_at, updated_at=completed_at or last_saved
+        )
+        assessment.activity.filter(kind=Activity.Kind.CREATED).update(at=created_at)
+        assessment.activity.filter(kind=Activity.Kind.COMPLETED).update(at=completed_at)
+        return assessment
+
+    def save_section(
+        self, assessment: Assessment, section: dict[str, Any], *, user: AbstractBaseUser
+    ) -> None:
+        key = section["key"]
+        changes = []
+        if "factors" in section:
+            answers = {a.factor.key: a for a in assessment.factor_answers.select_related("factor")}
+            for factor_key, values in section["factors"].items():
+                answer = answers[factor_key]
+                changes.append((answer, answer.factor.name, values))
+        if "questions" in section:
+            answers = {
+                a.question.key: a
+                for a in assessment.question_answers.select_related("question").filter(
+                    question__domain__key=sections.domain_key(key)
+                )
+            }
+            for question_key, values in section["questions"].items():
+                answer = answers[question_key]
+                changes.append((answer, answer.question.text, self.answer_values(values)))
+        if "statements" in section:
+            answers = {
+                a.statement.key: a for a in assessment.checklist_answers.select_related("statement")
+            }
+            for statement_key, values in section["statements"].items():
+                answer = answers[statement_key]
+                changes.append((answer, answer.statement.text, self.answer_values(values)))
+
+        version = assessment.sections.get(key=key).version
+        services.save_section(
+            assessment=assessment,
+            section_key=key,
+            user=user,
+            expected_version=version,
+            changes=changes,
+        )
+        saved_at = _at(section["saved_on"], 11)
+        assessment.activity.filter(section_key=key).update(at=saved_at)
+        Section.objects.filter(assessment=assessment, key=key).update(updated_at=saved_at)
+
+    @staticmethod
+    def answer_values(values: dict[str, Any]) -> dict[str, Any]:
+        return {**values, "rating": RATINGS[values["rating"]]} if "rating" in values else values

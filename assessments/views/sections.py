@@ -1,0 +1,175 @@
+"""The walk-through's section pages: one topic per page, each saved by services.save_section.
+
+Every page works the same way (see `_respond`): members read it, editors save it. A POST is
+refused before anything is validated when the assessment is locked (403) or when it carries
+answers that do not belong to the page (400); a validation error or someone else's save saves
+nothing and shows the page again with everything the user typed.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from assessments import forms as section_forms
+from assessments import sections, services
+from assessments.access import get_assessment
+from assessments.models import Assessment, Membership, Role, Section
+
+FOREIGN_ANSWERS = (
+    "This form contained answers that do not belong to this section, so nothing was saved. "
+    "Go back to the assessment, open the section again and re-enter your answers."
+)
+OUT_OF_SCOPE = (
+    "This domain is not in the scope of this assessment, so nothing was saved. "
+    "Go back to the assessment's task list to choose one of its sections."
+)
+STALE_FORM = (
+    "This form was incomplete, so nothing was saved. Open the section again and re-enter your "
+    "answers."
+)
+
+
+class OutOfScope(Http404):
+    """The section is not part of the assessment (a domain it does not cover)."""
+
+
+@dataclass
+class SectionPage:
+    membership: Membership
+    assessment: Assessment
+    specs: list[sections.SectionSpec]
+    spec: sections.SectionSpec
+    section: Section
+    template: str
+    # Builds the page's forms from posted data (or none), reading the answers afresh.
+    build: Callable[[QueryDict | None], section_forms.SectionForms] | None = None
+    forms: section_forms.SectionForms | None = None
+    extra: dict = field(default_factory=dict)
+    conflict: services.EditConflict | None = None
+
+    @property
+    def next_url(self) -> str:
+        index = self.specs.index(self.spec)
+        if index + 1 < len(self.specs):
+            return self.specs[index + 1].url(self.assessment)
+        return reverse(
+            "assessments:check", args=[self.assessment.organisation.slug, self.assessment.pk]
+        )
+
+    def context(self) -> dict:
+        return {
+            "membership": self.membership,
+            "organisation": self.assessment.organisation,
+            "assessment": self.assessment,
+            "edition": self.assessment.edition,
+            "spec": self.spec,
+            "section": self.section,
+            "position": self.specs.index(self.spec) + 1,
+            "total": len(self.specs),
+            "section_forms": self.forms,
+            "answers": [row.answer for row in self.forms.rows],
+            "error_forms": self.forms.forms,
+            "has_errors": any(form.errors for form in self.forms.forms),
+            "read_only": self.assessment.is_locked or not self.membership.can_edit,
+            "conflict": self.conflict,
+            **self.extra,
+        }
+
+
+def _lookup(request: HttpRequest, org: str, pk: int) -> tuple[Membership, Assessment]:
+    role = Role.EDITOR if request.method == "POST" else Role.VIEWER
+    return get_assessment(request, org, pk, role=role)
+
+
+def _page(request, org, pk, key, template, **extra) -> SectionPage:
+    membership, assessment = _lookup(request, org, pk)
+    specs = sections.for_assessment(assessment)
+    spec = next((spec for spec in specs if spec.key == key), None)
+    if spec is None:
+        raise OutOfScope("This section is not part of this assessment.")
+    section = assessment.sections.get(key=key)
+    return SectionPage(membership, assessment, specs, spec, section, template, extra=extra)
+
+
+def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def _respond(request: HttpRequest, page: SectionPage) -> HttpResponse:
+    """Show the section, or save it and move on."""
+    page.forms = page.build(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        services.ensure_unlocked(page.assessment)
+        if page.forms.foreign_prefixes(request.POST):
+            return _bad_request(request, FOREIGN_ANSWERS)
+        if not page.forms.version.is_valid():
+            return _bad_request(request, STALE_FORM)
+        if page.forms.is_valid():
+            try:
+                services.save_section(
+                    assessment=page.assessment,
+                    section_key=page.spec.key,
+                    user=request.user,
+                    expected_version=page.forms.version.cleaned_data["version"],
+                    changes=page.forms.changes(),
+                )
+            except services.EditConflict as conflict:
+                page.conflict = conflict
+                page.forms = _merge(page, conflict, request.POST)
+            else:
+                return _after_save(request, page)
+    return render(request, page.template, page.context())
+
+
+def _after_save(request: HttpRequest, page: SectionPage) -> HttpResponse:
+    if request.POST.get("action") == "later":
+        messages.success(request, "Your answers have been saved.")
+        return redirect(page.assessment)
+    return redirect(page.next_url)
+
+
+def _merge(page: SectionPage, conflict: services.EditConflict, data: QueryDict):
+    """The forms after someone else's save: what this user typed, merged with that save."""
+    saved = page.build(data)  # reads the answers as the other person left them
+    saved.is_valid()
+    return page.build(saved.merged_data(conflict, data))
+
+
+@login_required
+def people_section(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    page = _page(request, org, pk, sections.PEOPLE, "assessments/section_people.html")
+    page.build = lambda data: section_forms.people_forms(
+        page.assessment, sections.factor_answers(page.assessment), page.section.version, data
+    )
+    return _respond(request, page)
+
+
+@login_required
+def domain_section(request: HttpRequest, org: str, pk: int, domain: str) -> HttpResponse:
+    key = f"{sections.DOMAIN_PREFIX}{domain}"
+    try:
+        page = _page(request, org, pk, key, "assessments/section_domain.html")
+    except OutOfScope:
+        # Only reached by members allowed to edit: _lookup checked the role first.
+        if request.method == "POST":
+            return _bad_request(request, OUT_OF_SCOPE)
+        raise
+    domain = page.extra["domain"] = page.spec.domain
+    page.build = lambda data: section_forms.domain_forms(
+        domain, sections.domain_answers(page.assessment, domain), page.section.version, data
+    )
+    return _respond(request, page)
+
+
+@login_required
+def checklist_section(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    page = _page(request, org, pk, sections.CHECKLIST, "assessments/section_checklist.html")
+    page.build = lambda data: section_forms.checklist_forms(
+        sections.checklist_answers(page.assessment), page.section.version, data
+    )
+    return _respond(request, page)

@@ -1,0 +1,130 @@
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from assessments import sections
+from assessments.models import (
+    Activity,
+    Assessment,
+    ChecklistAnswer,
+    FactorAnswer,
+    Membership,
+    Organisation,
+    QuestionAnswer,
+    Role,
+    Section,
+)
+from framework.models import Edition
+
+pytestmark = pytest.mark.django_db
+
+
+SEEDED_MODELS = [
+    Edition,
+    User,
+    Organisation,
+    Membership,
+    Assessment,
+    Section,
+    FactorAnswer,
+    QuestionAnswer,
+    ChecklistAnswer,
+    Activity,
+]
+
+
+def seed(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("seed_demo", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in SEEDED_MODELS}
+
+
+def test_seed_demo_run_twice_changes_nothing():
+    seed("--allow-known-password")
+    counts = row_counts()
+    stamps = list(Assessment.objects.values_list("pk", "updated_at", "status"))
+
+    out, _ = seed("--allow-known-password")
+
+    assert row_counts() == counts
+    assert list(Assessment.objects.values_list("pk", "updated_at", "status")) == stamps
+    assert "nothing changed" in out
+
+
+def test_seed_demo_creates_the_demo_organisation_with_its_members():
+    seed("--allow-known-password")
+
+    organisation = Organisation.objects.get(slug="demo")
+    assert organisation.name == "Riverside Community Learning Trust"
+    assert organisation.nations and organisation.age_groups
+    roles = dict(organisation.memberships.values_list("user__email", "role"))
+    assert roles == {
+        "demo@example.com": Role.OWNER,
+        "editor@example.com": Role.EDITOR,
+        "viewer@example.com": Role.VIEWER,
+    }
+
+
+def test_seed_demo_has_one_completed_and_one_in_progress_assessment():
+    seed("--allow-known-password")
+
+    organisation = Organisation.objects.get(slug="demo")
+    statuses = dict(organisation.assessments.values_list("title", "status"))
+    assert statuses == {
+        "Annual review 2026": Assessment.Status.COMPLETED,
+        "Spring term check-in": Assessment.Status.IN_PROGRESS,
+    }
+    in_progress = organisation.assessments.get(title="Spring term check-in")
+    assert sorted(in_progress.domains.values_list("key", flat=True)) == ["environment", "service"]
+    assert dict(in_progress.sections.values_list("key", "status")) == {
+        "people": Section.Status.COMPLETED,
+        "domain-environment": Section.Status.COMPLETED,
+        "domain-service": Section.Status.NOT_STARTED,
+        "checklist": Section.Status.IN_PROGRESS,
+    }
+
+
+def test_seed_demo_completed_assessment_has_every_rating():
+    seed("--allow-known-password")
+
+    completed = Assessment.objects.get(organisation__slug="demo", title="Annual review 2026")
+    assert completed.domains.count() == 4
+    assert sections.missing_ratings(completed) == []
+    assert not completed.question_answers.filter(rating__isnull=True).exists()
+    assert not completed.checklist_answers.filter(rating__isnull=True).exists()
+    assert not completed.factor_answers.filter(relevant__isnull=True).exists()
+    assert set(completed.question_answers.values_list("rating", flat=True)) == {1, 2, 3}
+    assert not completed.question_answers.filter(current_practice="").exists()
+    assert completed.completed_by.email == "demo@example.com"
+    assert completed.completed_at.date() == date(2026, 10, 15)
+    assert completed.activity.filter(kind=Activity.Kind.COMPLETED).exists()
+    assert completed.activity.filter(kind=Activity.Kind.CHANGED).count() > 50
+
+
+def test_seed_demo_prints_the_demo_login(client):
+    out, _ = seed("--allow-known-password")
+
+    assert (
+        "Demo organisation: http://127.0.0.1:8000/orgs/demo/ — "
+        "log in as demo@example.com / demo-password"
+    ) in out
+    assert client.login(username="demo@example.com", password="demo-password")
+    assert client.login(username="viewer@example.com", password="demo-password")
+
+
+def test_seed_demo_without_debug_gives_no_known_password(client, settings):
+    settings.DEBUG = False
+
+    out, err = seed()
+
+    assert "demo-password" not in out
+    assert "--allow-known-password" in err
+    assert not client.login(username="demo@example.com", password="demo-password")
+    assert Assessment.objects.filter(organisation__slug="demo").count() == 2

@@ -1,0 +1,192 @@
+"""Every URL of the assessments app, for every role, with GET and POST.
+
+The URLs are read from `assessments.urls`, so a new URL fails this module until LEVELS says who
+may use it and `url_kwargs` knows how to fill its arguments.
+
+What each role gets:
+- anonymous: the login page (with ?next=) everywhere except the public pages;
+- a method the URL does not accept: 405 for every signed-in user, before any lookup, so it says
+  nothing about whether the organisation exists;
+- outsider (a member of another organisation): 404 for every URL of the organisation's data;
+- a member whose role is too low: 403;
+- a member whose role is enough (the owner always): neither 403, 404, 405 nor a server error.
+"""
+
+from collections.abc import Callable
+from itertools import count
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLPattern, reverse
+
+from assessments import services
+from assessments.access import ROLE_RANK
+from assessments.models import Assessment, Organisation, Role
+from assessments.urls import urlpatterns
+
+PUBLIC = "public"  # anyone, signed in or not
+LOGIN = "login"  # any signed-in user: not about one organisation's data
+TOKEN = "token"  # whoever holds the invitation link
+NOT_ALLOWED = "405"  # the URL does not accept this method
+VIEWER, EDITOR, OWNER = Role.VIEWER, Role.EDITOR, Role.OWNER
+
+# URL name: (who may GET, who may POST).
+LEVELS: dict[str, tuple[str, str]] = {
+    "signup": (PUBLIC, PUBLIC),
+    "home": (LOGIN, LOGIN),
+    "organisation_create": (LOGIN, LOGIN),
+    # Read-only pages do not restrict the method: a POST renders the page again and changes
+    # nothing, so members of any role may send one.
+    "dashboard": (VIEWER, VIEWER),
+    "organisation_update": (OWNER, OWNER),
+    "members": (VIEWER, VIEWER),
+    "member_invite": (NOT_ALLOWED, OWNER),
+    "member_role": (NOT_ALLOWED, OWNER),
+    "member_remove": (OWNER, OWNER),
+    "accept_invitation": (TOKEN, TOKEN),
+    "create": (EDITOR, EDITOR),
+    "detail": (VIEWER, VIEWER),
+    "history": (VIEWER, VIEWER),
+    # Section pages show viewers the answers read-only; saving needs an editor.
+    "people_section": (VIEWER, EDITOR),
+    "domain_section": (VIEWER, EDITOR),
+    "checklist_section": (VIEWER, EDITOR),
+    "check": (VIEWER, VIEWER),
+    "complete": (NOT_ALLOWED, EDITOR),
+    "reopen": (NOT_ALLOWED, OWNER),
+    "delete": (OWNER, OWNER),
+}
+ROLES = ["anonymous", "outsider", "viewer", "editor", "owner"]  # the owner last: it may delete
+PATTERNS = {pattern.name: pattern for pattern in urlpatterns}
+_invitees = count(1)
+
+
+def test_every_url_pattern_has_a_level():
+    assert all(isinstance(pattern, URLPattern) for pattern in urlpatterns)
+    assert set(LEVELS) == set(PATTERNS), "Add new URLs to LEVELS; remove old ones."
+
+
+@pytest.fixture
+def url_kwargs(organisation, assessment, viewer, owner) -> Callable[..., dict]:
+    """The arguments of a URL pattern, naming this organisation's data (or `other` data)."""
+
+    def fill(pattern: URLPattern, **other) -> dict:
+        fillers = {
+            "org": lambda: organisation.slug,
+            "pk": lambda: other.get("pk", assessment.pk),
+            "membership_id": lambda: other.get(
+                "membership_id", organisation.memberships.get(user=viewer).pk
+            ),
+            "domain": lambda: "environment",
+            "token": lambda: services.invite_member(
+                organisation=organisation,
+                email=f"invitee{next(_invitees)}@example.com",
+                role=Role.EDITOR,
+                invited_by=owner,
+            )[1],
+        }
+        unknown = set(pattern.pattern.converters) - set(fillers)
+        if unknown:
+            pytest.fail(f"No value to fill {sorted(unknown)} of the URL {pattern.name!r}.")
+        return {name: fillers[name]() for name in pattern.pattern.converters}
+
+    return fill
+
+
+def expectation(level: str, role: str) -> str:
+    if role == "anonymous":
+        return "allowed" if level in (PUBLIC, TOKEN) else "login"
+    if level == NOT_ALLOWED:
+        return "405"
+    if level in (PUBLIC, LOGIN, TOKEN):
+        return "allowed"
+    if role == "outsider":
+        return "404"
+    return "allowed" if ROLE_RANK[Role(role)] >= ROLE_RANK[Role(level)] else "403"
+
+
+def outcome(response) -> str:
+    login_url = resolve_url(settings.LOGIN_URL)
+    if response.status_code == 302 and response.url.startswith(f"{login_url}?next="):
+        return "login"
+    if response.status_code in (403, 404, 405) or response.status_code >= 500:
+        return str(response.status_code)
+    return "allowed"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", list(PATTERNS))
+def test_url_answers_each_role_as_its_level_allows(
+    name, method, url_kwargs, owner, editor, viewer, outsider
+):
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "outsider": outsider,
+        "viewer": viewer,
+        "editor": editor,
+        "owner": owner,
+    }
+    if name not in LEVELS:
+        pytest.fail(f"The URL {name!r} has no level in LEVELS.")
+    level = LEVELS[name][0 if method == "get" else 1]
+    problems = []
+    for role in ROLES:
+        client = Client(raise_request_exception=False)
+        if users[role] is not None:
+            client.force_login(users[role])
+        url = reverse(f"assessments:{name}", kwargs=url_kwargs(PATTERNS[name]))
+        response = getattr(client, method)(url)
+        expected, actual = expectation(level, role), outcome(response)
+        if actual != expected:
+            problems.append(
+                f"{method.upper()} {url} as {role}: expected {expected}, "
+                f"got {response.status_code} ({actual})"
+            )
+    assert not problems, "\n".join(problems)
+
+
+def _cross_organisation_cases() -> list[tuple[str, str]]:
+    """(URL name, method) of every URL naming an assessment or a membership by id."""
+    return [
+        (name, method)
+        for name, pattern in PATTERNS.items()
+        if {"pk", "membership_id"} & set(pattern.pattern.converters)
+        for method, level in zip(("get", "post"), LEVELS.get(name, ()), strict=False)
+        if level != NOT_ALLOWED
+    ]
+
+
+@pytest.fixture
+def other_assessment(make_assessment, outsider) -> Assessment:
+    elsewhere = Organisation.objects.get(memberships__user=outsider)
+    return make_assessment(organisation=elsewhere, user=outsider, title="Their review")
+
+
+@pytest.mark.parametrize(("name", "method"), _cross_organisation_cases())
+def test_url_of_one_organisation_never_reaches_another_organisations_rows(
+    name, method, client, owner, outsider, other_assessment, url_kwargs
+):
+    client.force_login(owner)
+    theirs = {
+        "pk": other_assessment.pk,
+        "membership_id": other_assessment.organisation.memberships.get(user=outsider).pk,
+    }
+    url = reverse(f"assessments:{name}", kwargs=url_kwargs(PATTERNS[name], **theirs))
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == 404
+    assert Assessment.objects.filter(pk=other_assessment.pk).exists()
+    assert other_assessment.organisation.memberships.count() == 1
+
+
+def test_domain_section_of_a_domain_out_of_scope_is_not_found(client, owner, assessment):
+    client.force_login(owner)
+    url = reverse(
+        "assessments:domain_section", args=[assessment.organisation.slug, assessment.pk, "policy"]
+    )
+
+    assert client.get(url).status_code == 404
