@@ -49,13 +49,14 @@ $(VENV)/.synced: $(PY) pyproject.toml uv.lock
 
 install: $(VENV)/.synced
 
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	@$(PY) manage.py migrate --no-input -v 0
 	@$(PY) manage.py load_framework
 	@$(PY) manage.py seed_demo
 	@$(PY) manage.py ensure_local_admin
 	@echo ""
-	@echo "  Serving at http://127.0.0.1:$(PORT)/   (Ctrl+C to stop)"
+	@echo "  Serving at $$SITE_URL/   (Ctrl+C to stop)"
 	@echo ""
 	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

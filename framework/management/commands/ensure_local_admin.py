@@ -22,6 +22,6 @@ class Command(BaseCommand):
             )
             self.stdout.write(self.style.SUCCESS("Created the local admin account."))
         self.stdout.write(
-            f"  Admin:  http://127.0.0.1:{options.get('port') or 8000}/admin/  "
+            f"  Admin:  {settings.SITE_URL.rstrip('/')}/admin/  "
             f"log in as {LOCAL_ADMIN_EMAIL} / password {LOCAL_ADMIN_PASSWORD} (local only)"
         )
