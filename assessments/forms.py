@@ -259,6 +259,48 @@ def start_initial(*, edition: Edition, based_on: Assessment | None) -> dict:
     return {"based_on": based_on, "domains": list(edition.domains.filter(key__in=keys))}
 
 
+class CompareForm(forms.Form):
+    """Two assessments of an organisation to compare (sent with GET)."""
+
+    a = forms.ModelChoiceField(
+        label="Compare (A)",
+        queryset=Assessment.objects.none(),
+        empty_label="Choose an assessment",
+        help_text="The baseline: usually the earlier assessment.",
+        error_messages={
+            "required": "Choose the assessment to compare",
+            "invalid_choice": "Choose one of your organisation’s assessments",
+        },
+    )
+    b = forms.ModelChoiceField(
+        label="With (B)",
+        queryset=Assessment.objects.none(),
+        empty_label="Choose an assessment",
+        help_text="Usually the later assessment.",
+        error_messages={
+            "required": "Choose the assessment to compare it with",
+            "invalid_choice": "Choose one of your organisation’s assessments",
+        },
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in (self.fields["a"], self.fields["b"]):
+            field.queryset = organisation.assessments.all()
+            field.label_from_instance = lambda assessment: (
+                f"{assessment.title} (completed {assessment.completed_at:%-d %B %Y})"
+                if assessment.completed_at
+                else f"{assessment.title} (in progress, started {assessment.created_at:%-d %B %Y})"
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("a") is not None and cleaned.get("a") == cleaned.get("b"):
+            error = forms.ValidationError("Choose two different assessments", code="same")
+            self.add_error("b", error)
+        return cleaned
+
+
 class VersionForm(forms.Form):
     """The section's version when the page was opened, to notice someone else's save."""
 
@@ -333,10 +375,15 @@ class QuestionAnswerForm(forms.Form):
         help_text="Optional. A name or a role. Up to 200 characters.",
         error_messages=_limit("Who will do it", 200),
     )
+    # A text box, not type="date": a browser's date picker sends an impossible or half-typed
+    # date as an empty value, which would lose what was typed without a word.
     target_date = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Optional. For example 31/3/2027.",
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}
+        ),
+        input_formats=["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"],
+        help_text="Optional. Day/month/year, for example 31/3/2027.",
         error_messages={"invalid": "By when must be a real date, for example 31/3/2027"},
     )
 

@@ -224,3 +224,16 @@ def test_start_initial_maps_the_previous_scope_by_domain_key(edition, make_asses
     assert initial["based_on"] == previous
     assert [domain.key for domain in initial["domains"]] == ["content", "policy"]
     assert all(domain.edition == edition for domain in initial["domains"])
+
+
+def test_question_form_shows_saved_date_and_keeps_an_impossible_one_typed(assessment):
+    _, answers = environment_answers(assessment)
+    answer = answers[0]
+    answer.target_date = date(2027, 3, 31)
+    prefix = f"q{answer.question_id}"
+    assert 'value="31/03/2027"' in str(QuestionAnswerForm(answer=answer)["target_date"])
+    form = QuestionAnswerForm({f"{prefix}-target_date": "30/02/2027"}, answer=answer)
+    assert not form.is_valid()
+    rendered = str(form["target_date"])
+    assert 'type="text"' in rendered
+    assert 'value="30/02/2027"' in rendered

@@ -70,8 +70,18 @@ def test_home_shows_definitions_features_and_domains(client, framework_edition, 
 def test_home_calls_to_action(client, framework_edition):
     text = page_text(client.get(reverse("framework:home")))
 
-    assert 'href="/framework/#self-assessment">Start a self-assessment</a>' in text
+    assert 'href="/accounts/signup/">Start a self-assessment</a>' in text
+    assert 'href="/accounts/login/">Log in</a>' in text
     assert 'href="/framework/">Read the framework</a>' in text
+
+
+def test_home_calls_to_action_when_logged_in(client, framework_edition, django_user_model):
+    client.force_login(django_user_model.objects.create_user("ann@example.org"))
+
+    text = page_text(client.get(reverse("framework:home")))
+
+    assert 'href="/orgs/">Go to your self-assessments</a>' in text
+    assert "/accounts/signup/" not in text
 
 
 def test_framework_page_shows_every_question_and_statement(
