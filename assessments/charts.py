@@ -13,14 +13,15 @@ Scores are percentages from 0 to 100, or None when nothing was rated (see `scori
 shown as whole percentages, rounded half up.
 """
 
-import math
 import re
 import textwrap
 from collections.abc import Iterable
+from datetime import date
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from assessments import scoring
 from assessments.scoring import RATING_LABELS
 
 # Band thresholds, shared by the heat map and the report's text labels.
@@ -63,7 +64,7 @@ def score_band(score: float | None) -> str:
     """
     if score is None:
         return "none"
-    score = math.floor(score + 0.5)
+    score = scoring.whole(score)
     if score < MEDIUM_FROM:
         return "low"
     if score < HIGH_FROM:
@@ -379,8 +380,7 @@ def _check_score(value: float | None) -> None:
 
 def percent(value: float) -> str:
     """A score as people read it: a whole percentage, rounded half up."""
-    # Half up, not Python's round-half-even: 62.5 shows as 63%, as people expect.
-    return f"{math.floor(value + 0.5)}%"
+    return f"{scoring.whole(value)}%"
 
 
 def _percent_words(value: float | None) -> str:
@@ -568,3 +568,264 @@ def _svg(
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
     )
+
+
+# Stage lines of the trend chart: each has its own colour (at least 4.5:1 on white), dash and
+# marker, so the lines read apart in greyscale print and for people who do not see the colours.
+TREND_STAGE_STYLES = [
+    ("#00703c", "7 4", "square"),
+    ("#4c2c92", "2 3", "diamond"),
+    ("#a85d00", "9 3 2 3", "triangle"),
+    ("#912b88", "4 4", "ring"),
+    ("#d4351c", "1 3", "square"),
+]
+
+
+def score_trend(
+    points: list[tuple[str, date, float | None]],
+    *,
+    stages: list[tuple[str, list[float | None]]] | None = None,
+    title: str,
+    description: str,
+    chart_id: str,
+) -> SafeString:
+    """A line chart of the headline score of each assessment, oldest first, on a 0–100% axis.
+
+    `points` are (label, date, score), one per assessment; they are drawn in date order
+    whatever order they come in, each under its label and date. With `stages` ((name, one
+    score per point, in the order of `points`)), each stage gets a thinner dashed line and the
+    chart gets a legend. A missing score breaks its line and, for the headline, reads "Not
+    rated". A single point is drawn as a point in the middle of the chart.
+    """
+    _check_id(chart_id)
+    if not points:
+        raise ValueError("A trend needs at least one point.")
+    for _, _, value in points:
+        _check_score(value)
+    stages = stages or []
+    for name, values in stages:
+        if len(values) != len(points):
+            raise ValueError(f"Stage {name!r} has {len(values)} scores for {len(points)} points.")
+        for value in values:
+            _check_score(value)
+
+    order = sorted(range(len(points)), key=lambda index: points[index][1])
+    points = [points[index] for index in order]
+    stages = [(name, [values[index] for index in order]) for name, values in stages]
+    styles = [TREND_STAGE_STYLES[index % len(TREND_STAGE_STYLES)] for index in range(len(stages))]
+
+    axis_x, plot_x, plot_right = 44, 56, WIDTH - 16
+    plot_height = 200
+    slot = (plot_right - plot_x) / len(points)
+    xs = [plot_x + slot * (index + 0.5) for index in range(len(points))]
+    # Stage points sit a little either side of the headline, so equal scores stay visible.
+    nudge = min(8, slot / (4 * max(len(stages), 1)))
+
+    parts: list[str] = []
+    y = 0
+    if stages:
+        entries = [(_trend_swatch(BAR, "", "circle", width=3), "Headline score")] + [
+            (_trend_swatch(colour, dash, marker), name)
+            for (name, _), (colour, dash, marker) in zip(stages, styles, strict=True)
+        ]
+        for row in _legend_rows(entries, width=WIDTH - plot_x, swatch_width=30):
+            parts.append(_legend(row, x=plot_x, y=y, swatch_width=30))
+            y += 26
+
+    top = y + 26  # room for the value written above a 100% point
+    bottom = top + plot_height
+
+    def y_of(value: float) -> float:
+        return bottom - plot_height * value / 100
+
+    grid = []
+    for step in range(0, 101, 25):
+        line_y = y_of(step)
+        colour = SECONDARY if step == 0 else GRID
+        grid.append(
+            f'<line x1="{_n(plot_x)}" y1="{_n(line_y)}" x2="{_n(plot_right)}" y2="{_n(line_y)}" '
+            f'stroke="{colour}" stroke-width="1"/>'
+            + _text(
+                axis_x, _baseline(line_y, 11), f"{step}%", size=11, anchor="end", fill=SECONDARY
+            )
+        )
+    parts.append('<g class="grid">' + "".join(grid) + "</g>")
+
+    for index, ((_name, values), (colour, dash, marker)) in enumerate(
+        zip(stages, styles, strict=True)
+    ):
+        offset = (index - (len(stages) - 1) / 2) * nudge
+        coordinates = [
+            (x + offset, y_of(value)) if value is not None else None
+            for x, value in zip(xs, values, strict=True)
+        ]
+        parts.append(
+            '<g class="trend-stage">'
+            + _polylines(coordinates, colour=colour, width=2, dash=dash)
+            + "".join(
+                _marker(marker, point[0], point[1], colour=colour)
+                for point in coordinates
+                if point is not None
+            )
+            + "</g>"
+        )
+
+    coordinates = [
+        (x, y_of(value)) if value is not None else None
+        for x, (_, _, value) in zip(xs, points, strict=True)
+    ]
+    headline = [_polylines(coordinates, colour=BAR, width=3)]
+    for index, (x, (_, _, value)) in enumerate(zip(xs, points, strict=True)):
+        if value is None:
+            headline.append(
+                _text(
+                    x,
+                    _baseline(bottom - 14, 12),
+                    NOT_RATED,
+                    size=12,
+                    anchor="middle",
+                    fill=SECONDARY,
+                )
+            )
+            continue
+        point_y = y_of(value)
+        # The value goes above the point, or below it when that would hide a stage's marker.
+        stage_ys = [y_of(values[index]) for _, values in stages if values[index] is not None]
+        above = any(-36 <= stage_y - point_y <= -4 for stage_y in stage_ys)
+        below = any(4 <= stage_y - point_y <= 36 for stage_y in stage_ys)
+        shift = 11 if above and not below and point_y + 29 <= bottom + 8 else -29
+        text = percent(value)
+        label_width = len(text) * 14 * 0.68 + 6
+        headline.append(
+            '<g class="point">'
+            + _marker("circle", x, point_y, colour=BAR, size=6)
+            + _rect(x - label_width / 2, point_y + shift, label_width, 18, fill=WHITE)
+            + _text(x, point_y + shift + 14, text, size=14, anchor="middle", bold=True)
+            + "</g>"
+        )
+    parts.append('<g class="trend-headline">' + "".join(headline) + "</g>")
+
+    label_width = min(slot - 12, 220)
+    label_lines = [
+        _clip(_wrap(label, label_width, size=12, bold=True), 3) for label, _, _ in points
+    ]
+    label_height = max(len(lines) for lines in label_lines) * 15
+    for x, lines, (_, day, _) in zip(xs, label_lines, points, strict=True):
+        parts.append(
+            '<g class="trend-label">'
+            + _lines(
+                lines,
+                x=x,
+                middle=bottom + 18 + (len(lines) - 1) * 7.5,
+                anchor="middle",
+                size=12,
+                line_height=15,
+                bold=True,
+            )
+            + _text(
+                x,
+                bottom + 18 + len(lines) * 15 + 4,
+                f"{day.day} {day:%b %Y}",
+                size=12,
+                anchor="middle",
+                fill=SECONDARY,
+            )
+            + "</g>"
+        )
+    height = bottom + 18 + label_height + 16
+
+    summary = "Headline score: " + ", ".join(
+        f"{label} ({day.day} {day:%B %Y}) {_percent_words(value)}" for label, day, value in points
+    )
+    stage_summary = " ".join(
+        f"{name}: "
+        + ", ".join(
+            _describe(label, value) for (label, _, _), value in zip(points, values, strict=True)
+        )
+        + "."
+        for name, values in stages
+    )
+    return _svg(
+        chart_id=chart_id,
+        width=WIDTH,
+        height=height,
+        title=title,
+        desc=_join(description, f"{summary}.", stage_summary),
+        body=parts,
+    )
+
+
+def _clip(lines: list[str], most: int) -> list[str]:
+    """At most `most` lines, the last ending "…" if some were cut (the desc has the whole text)."""
+    if len(lines) <= most:
+        return lines
+    return lines[: most - 1] + [lines[most - 1].rstrip(" .,;:") + "…"]
+
+
+def _polylines(
+    points: list[tuple[float, float] | None], *, colour: str, width: float, dash: str = ""
+) -> str:
+    """Lines through consecutive points, broken where a point is missing (None)."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for point in points:
+        if point is None:
+            runs.append([])
+        else:
+            runs[-1].append(point)
+    dashes = f' stroke-dasharray="{dash}"' if dash else ""
+    return "".join(
+        f'<polyline points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in run)}" fill="none" '
+        f'stroke="{colour}" stroke-width="{_n(width)}" stroke-linejoin="round"{dashes}/>'
+        for run in runs
+        if len(run) > 1
+    )
+
+
+def _marker(shape: str, x: float, y: float, *, colour: str, size: float = 4.5) -> str:
+    """A point marker of `shape` centred on (x, y), `size` from centre to edge."""
+    if shape == "circle":
+        return (
+            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(size)}" fill="{colour}" '
+            f'stroke="{WHITE}" stroke-width="1.5"/>'
+        )
+    if shape == "ring":
+        return (
+            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(size - 1)}" fill="{WHITE}" '
+            f'stroke="{colour}" stroke-width="2"/>'
+        )
+    if shape == "square":
+        side = size * 1.6
+        return _rect(x - side / 2, y - side / 2, side, side, fill=colour)
+    corners = {
+        "diamond": [(0, -1.3), (1.3, 0), (0, 1.3), (-1.3, 0)],
+        "triangle": [(0, -1.3), (1.2, 0.9), (-1.2, 0.9)],
+    }[shape]
+    return (
+        '<polygon points="'
+        + " ".join(f"{_n(x + dx * size)},{_n(y + dy * size)}" for dx, dy in corners)
+        + f'" fill="{colour}"/>'
+    )
+
+
+def _trend_swatch(colour: str, dash: str, marker: str, *, width: float = 2) -> str:
+    dashes = f' stroke-dasharray="{dash}"' if dash else ""
+    return (
+        f'<line x1="0" y1="9" x2="30" y2="9" stroke="{colour}" stroke-width="{_n(width)}"{dashes}/>'
+        + _marker(marker, 15, 9, colour=colour, size=5 if marker == "circle" else 4.5)
+    )
+
+
+def _legend_rows(
+    entries: list[tuple[str, str]], *, width: float, swatch_width: float
+) -> list[list[tuple[str, str]]]:
+    """`entries` split into rows that fit `width`, measured as `_legend` lays them out."""
+    rows: list[list[tuple[str, str]]] = [[]]
+    used = 0.0
+    for swatch, label in entries:
+        entry = swatch_width + 8 + len(label) * 12 * CHAR_WIDTH
+        if rows[-1] and used + entry > width:
+            rows.append([])
+            used = 0.0
+        rows[-1].append((swatch, label))
+        used += entry + 24
+    return rows

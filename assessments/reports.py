@@ -65,12 +65,18 @@ class StageBlock:
     stage: Stage
     answers: list[QuestionAnswer]
 
+    @property
+    def score(self) -> float | None:
+        return scoring.score(answer.rating for answer in self.answers)
+
 
 @dataclass
 class DomainPart:
     domain: Domain
     score: float | None
     stages: list[StageBlock]
+    rated: int = 0
+    total: int = 0
 
 
 @dataclass
@@ -78,9 +84,13 @@ class ScoreRow:
     label: str
     score: float | None
     previous: float | None = None
+    # How many of the row's items are rated: a draft's scores say "x of y rated" beside them.
+    rated: int = 0
+    total: int = 0
 
     @property
-    def change(self) -> float | None:
+    def change_points(self) -> int | None:
+        """The change between the whole percentages shown, so "67% to 72%" reads as +5."""
         return scoring.change(self.previous, self.score)
 
     @property
@@ -125,8 +135,18 @@ class Report:
     signposting: list[SignpostGroup]
     signposting_is_general: bool
     members: list[MemberOrganisation]
+    overall: ScoreRow | None = None
+    checklist_row: ScoreRow | None = None
     charts: dict[str, str] = field(default_factory=dict)
     how_scores_work: str = HOW_SCORES_WORK
+
+    @property
+    def rated(self) -> int:
+        return self.scores.answered
+
+    @property
+    def total(self) -> int:
+        return self.scores.total
 
     @property
     def organisation(self):
@@ -155,12 +175,20 @@ def build_report(assessment: Assessment) -> Report:
     previous = previous_assessment(assessment)
     previous_scores = _previous_scores(previous, stages, domains)
     stage_rows = [
-        ScoreRow(stage.name, scores.by_stage.get(stage.key), _get(previous_scores, "stage", stage))
+        ScoreRow(
+            stage.name,
+            scores.by_stage.get(stage.key),
+            _get(previous_scores, "stage", stage),
+            *_tally(a.rating for a in answers if a.question.stage_id == stage.pk),
+        )
         for stage in stages
     ]
     domain_rows = [
         ScoreRow(
-            domain.name, scores.by_domain.get(domain.key), _get(previous_scores, "domain", domain)
+            domain.name,
+            scores.by_domain.get(domain.key),
+            _get(previous_scores, "domain", domain),
+            *_tally(a.rating for a in answers if a.question.domain_id == domain.pk),
         )
         for domain in domains
     ]
@@ -194,6 +222,19 @@ def build_report(assessment: Assessment) -> Report:
         signposting=signposting,
         signposting_is_general=general,
         members=members,
+        overall=ScoreRow(
+            "Overall",
+            scores.overall,
+            previous_scores["scores"].overall if previous_scores else None,
+            scores.answered,
+            scores.total,
+        ),
+        checklist_row=ScoreRow(
+            "Checklist statements",
+            scores.checklist,
+            previous_scores["scores"].checklist if previous_scores else None,
+            *_tally(answer.rating for answer in checklist),
+        ),
     )
     report.charts = _charts(report, checklist)
     return report
@@ -222,6 +263,12 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
         .order_by("-completed_at")
         .first()
     )
+
+
+def _tally(ratings) -> tuple[int, int]:
+    """(How many are rated, how many there are)."""
+    ratings = list(ratings)
+    return sum(1 for rating in ratings if rating is not None), len(ratings)
 
 
 def _rated(answers, checklist) -> list[scoring.Rated]:
@@ -310,7 +357,14 @@ def _domain_parts(domains, stages, answers, scores) -> list[DomainPart]:
             StageBlock(stage, [a for a in own if a.question.stage_id == stage.pk])
             for stage in stages
         ]
-        parts.append(DomainPart(domain, scores.by_domain.get(domain.key), blocks))
+        parts.append(
+            DomainPart(
+                domain,
+                scores.by_domain.get(domain.key),
+                blocks,
+                *_tally(answer.rating for answer in own),
+            )
+        )
     return parts
 
 
@@ -389,10 +443,7 @@ def _charts(report: Report, checklist) -> dict[str, str]:
             chart_id="chart-stages",
         ),
         "heat_map": charts.heat_map(
-            [
-                (part.domain.name, [_block_score(block) for block in part.stages])
-                for part in report.domains
-            ],
+            [(part.domain.name, [block.score for block in part.stages]) for part in report.domains],
             [row.label for row in report.stage_rows],
             title="Score by domain and stage",
             description="Each domain in scope scored at each stage.",
@@ -405,7 +456,3 @@ def _charts(report: Report, checklist) -> dict[str, str]:
             chart_id="chart-checklist",
         ),
     }
-
-
-def _block_score(block: StageBlock) -> float | None:
-    return scoring.score(answer.rating for answer in block.answers)

@@ -10,6 +10,7 @@ scope and the checklist statements. Stage and domain scores take the questions o
 domain.
 """
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -83,8 +84,14 @@ def rating_counts(ratings: Iterable[int | None]) -> dict[int, int]:
     return {rating: counted.get(rating, 0) for rating in RATING_LABELS}
 
 
-def change(before: float | None, after: float | None) -> float | None:
-    """The change in percentage points between two scores; None when either is missing."""
+def whole(value: float) -> int:
+    """A score as people read it: a whole percentage, rounded half up (62.5 reads 63%)."""
+    return math.floor(value + 0.5)
+
+
+def change(before: float | None, after: float | None) -> int | None:
+    """The change in whole percentage points between two scores as they are shown, so that
+    "58% to 92%" reads +34; None when either score is missing."""
     if before is None or after is None:
         return None
-    return round(after - before, 1)
+    return whole(after) - whole(before)

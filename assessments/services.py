@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from assessments import pdf
 from assessments import sections as section_specs
 from assessments.models import (
     Activity,
@@ -414,9 +415,13 @@ def reopen_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> Asse
     assessment.completed_by = None
     assessment.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
     Activity.objects.create(assessment=assessment, kind=Activity.Kind.REOPENED, user=user)
+    # Its answers may change now, so the stored PDF of the completed report no longer holds.
+    pdf.discard_stored_pdf(assessment)
     return assessment
 
 
 def delete_assessment(*, assessment: Assessment) -> None:
-    """Delete an assessment with its answers and history (owners only, checked by the view)."""
+    """Delete an assessment with its answers, history and stored PDF (owners only, checked by
+    the view)."""
+    pdf.discard_stored_pdf(assessment)
     assessment.delete()

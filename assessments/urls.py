@@ -1,6 +1,15 @@
 from django.urls import path
 
-from assessments.views import accounts, assessments, dashboard, organisations, sections
+from assessments.views import (
+    accounts,
+    assessments,
+    comparison,
+    dashboard,
+    exports,
+    organisations,
+    reports,
+    sections,
+)
 
 app_name = "assessments"
 
@@ -29,11 +38,29 @@ urlpatterns = [
     path("invitations/<str:token>/", organisations.accept_invitation, name="accept_invitation"),
     # Assessments
     path("orgs/<slug:org>/assessments/new/", assessments.assessment_create, name="create"),
+    path("orgs/<slug:org>/assessments/compare/", comparison.assessment_compare, name="compare"),
     path("orgs/<slug:org>/assessments/<int:pk>/", assessments.assessment_detail, name="detail"),
+    path("orgs/<slug:org>/assessments/<int:pk>/report/", reports.report, name="report"),
+    path("orgs/<slug:org>/assessments/<int:pk>/report.pdf", reports.report_pdf, name="report_pdf"),
     path(
         "orgs/<slug:org>/assessments/<int:pk>/history/",
         assessments.assessment_history,
         name="history",
+    ),
+    path(
+        "orgs/<slug:org>/assessments/<int:pk>/export.json",
+        exports.export_json,
+        name="export_json",
+    ),
+    path(
+        "orgs/<slug:org>/assessments/<int:pk>/export.csv",
+        exports.export_csv,
+        name="export_csv",
+    ),
+    path(
+        "orgs/<slug:org>/assessments/<int:pk>/actions.csv",
+        exports.export_actions_csv,
+        name="export_actions_csv",
     ),
     path(
         "orgs/<slug:org>/assessments/<int:pk>/people/",

@@ -140,9 +140,10 @@ def test_rating_counts_lists_every_rating_even_when_unused():
 
 
 def test_change_is_the_difference_in_percentage_points():
-    assert change(50.0, 75.0) == 25.0
-    assert change(83.3, 66.7) == -16.6
-    assert change(40.0, 40.0) == 0.0
+    assert change(50.0, 75.0) == 25
+    assert change(83.3, 66.7) == -16  # 83% to 67%, as shown
+    assert change(40.0, 40.0) == 0
+    assert change(58.3, 91.7) == 34  # not 33.4: the change people see between 58% and 92%
 
 
 def test_change_is_none_when_either_score_is_missing():

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from assessments import sections
+from assessments import sections, selectors
 from assessments.models import (
     Activity,
     Assessment,
@@ -72,12 +72,13 @@ def test_seed_demo_creates_the_demo_organisation_with_its_members():
     }
 
 
-def test_seed_demo_has_one_completed_and_one_in_progress_assessment():
+def test_seed_demo_has_two_completed_reviews_and_one_in_progress_assessment():
     seed("--allow-known-password")
 
     organisation = Organisation.objects.get(slug="demo")
     statuses = dict(organisation.assessments.values_list("title", "status"))
     assert statuses == {
+        "Annual review 2025": Assessment.Status.COMPLETED,
         "Annual review 2026": Assessment.Status.COMPLETED,
         "Spring term check-in": Assessment.Status.IN_PROGRESS,
     }
@@ -91,10 +92,14 @@ def test_seed_demo_has_one_completed_and_one_in_progress_assessment():
     }
 
 
-def test_seed_demo_completed_assessment_has_every_rating():
+@pytest.mark.parametrize(
+    ("title", "completed_on"),
+    [("Annual review 2025", date(2025, 10, 15)), ("Annual review 2026", date(2026, 10, 15))],
+)
+def test_seed_demo_completed_assessment_has_every_rating(title, completed_on):
     seed("--allow-known-password")
 
-    completed = Assessment.objects.get(organisation__slug="demo", title="Annual review 2026")
+    completed = Assessment.objects.get(organisation__slug="demo", title=title)
     assert completed.domains.count() == 4
     assert sections.missing_ratings(completed) == []
     assert not completed.question_answers.filter(rating__isnull=True).exists()
@@ -102,10 +107,58 @@ def test_seed_demo_completed_assessment_has_every_rating():
     assert not completed.factor_answers.filter(relevant__isnull=True).exists()
     assert set(completed.question_answers.values_list("rating", flat=True)) == {1, 2, 3}
     assert not completed.question_answers.filter(current_practice="").exists()
+    assert not completed.question_answers.filter(next_steps="").exists()
     assert completed.completed_by.email == "demo@example.com"
-    assert completed.completed_at.date() == date(2026, 10, 15)
+    assert completed.completed_at.date() == completed_on
+    assert completed.created_at.date() < completed_on
     assert completed.activity.filter(kind=Activity.Kind.COMPLETED).exists()
     assert completed.activity.filter(kind=Activity.Kind.CHANGED).count() > 50
+
+
+def test_seed_demo_reviews_a_year_apart_show_mostly_improvement():
+    seed("--allow-known-password")
+    earlier, later = Assessment.objects.filter(title__startswith="Annual review").order_by(
+        "completed_at"
+    )
+
+    scores = selectors.assessment_scores([earlier, later])
+    before, after = scores[earlier.pk], scores[later.pk]
+    old, new = (
+        dict(assessment.question_answers.values_list("question__key", "rating"))
+        for assessment in (earlier, later)
+    )
+    changes = [new[key] - old[key] for key in old]
+    assert later.based_on == earlier
+    assert before.overall < after.overall
+    assert sum(before.by_stage[key] < after.by_stage[key] for key in before.by_stage) >= 2
+    # Better in several questions, the same in some, worse in one or two.
+    assert sum(change > 0 for change in changes) >= 6
+    assert sum(change == 0 for change in changes) >= 4
+    assert sum(change < 0 for change in changes) in (1, 2)
+
+
+def test_seed_demo_adds_the_earlier_review_to_an_older_installation():
+    seed("--allow-known-password")
+    # An installation seeded before the 2025 review was in the data file.
+    Assessment.objects.filter(title="Annual review 2025").delete()
+    stamps = list(Assessment.objects.values_list("pk", "updated_at", "status", "based_on"))
+
+    out, _ = seed("--allow-known-password")
+
+    assert "Created the demo assessments “Annual review 2025”." in out
+    added = Assessment.objects.get(title="Annual review 2025")
+    assert added.status == Assessment.Status.COMPLETED
+    assert added.completed_at.date() == date(2025, 10, 15)
+    # The existing assessments are left alone: the 2026 review is not rewired to the new one.
+    assert (
+        list(
+            Assessment.objects.exclude(pk=added.pk).values_list(
+                "pk", "updated_at", "status", "based_on"
+            )
+        )
+        == stamps
+    )
+    assert Assessment.objects.get(title="Annual review 2026").based_on is None
 
 
 def test_seed_demo_prints_the_demo_login(client):
@@ -127,4 +180,4 @@ def test_seed_demo_without_debug_gives_no_known_password(client, settings):
     assert "demo-password" not in out
     assert "--allow-known-password" in err
     assert not client.login(username="demo@example.com", password="demo-password")
-    assert Assessment.objects.filter(organisation__slug="demo").count() == 2
+    assert Assessment.objects.filter(organisation__slug="demo").count() == 3

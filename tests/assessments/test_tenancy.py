@@ -50,6 +50,13 @@ LEVELS: dict[str, tuple[str, str]] = {
     "create": (EDITOR, EDITOR),
     "detail": (VIEWER, VIEWER),
     "history": (VIEWER, VIEWER),
+    "report": (VIEWER, VIEWER),
+    "report_pdf": (VIEWER, VIEWER),
+    "compare": (VIEWER, VIEWER),
+    # Downloads are for every member, viewers included.
+    "export_json": (VIEWER, VIEWER),
+    "export_csv": (VIEWER, VIEWER),
+    "export_actions_csv": (VIEWER, VIEWER),
     # Section pages show viewers the answers read-only; saving needs an editor.
     "people_section": (VIEWER, EDITOR),
     "domain_section": (VIEWER, EDITOR),

@@ -1,7 +1,8 @@
-"""Create a demo organisation with a completed and a half-finished assessment.
+"""Create a demo organisation with two annual reviews a year apart and a half-finished check-in.
 
 The content lives in assessments/data/demo.yaml. Idempotent: the organisation is found by its slug
-and each assessment by its title, so running the command again changes nothing.
+and each assessment by its title, so running the command again changes nothing, and an
+installation seeded before an assessment was added to the file gets just that one on the next run.
 """
 
 from datetime import date, datetime, time
@@ -40,7 +41,7 @@ def _at(day: date, hour: int) -> datetime:
 
 class Command(BaseCommand):
     help = (
-        "Create the demo organisation (slug 'demo') with its members and two assessments. "
+        "Create the demo organisation (slug 'demo') with its members and three assessments. "
         "Idempotent. Demo users get a known password only with DEBUG on or "
         "--allow-known-password."
     )
@@ -124,13 +125,21 @@ class Command(BaseCommand):
         edition: Edition,
         users: dict[str, AbstractBaseUser],
     ) -> Assessment:
-        """Answer an assessment section by section through the services, then backdate it."""
+        """Answer an assessment section by section through the services, then backdate it.
+
+        With `based_on`, it starts from that earlier assessment's answers, as a reassessment does;
+        the file lists assessments oldest first so the earlier one exists by then.
+        """
+        based_on = None
+        if "based_on" in spec:
+            based_on = organisation.assessments.filter(title=spec["based_on"]).first()
         assessment = services.start_assessment(
             organisation=organisation,
             user=users[spec["created_by"]],
             title=spec["title"],
             domains=list(edition.domains.filter(key__in=spec["domains"])),
             edition=edition,
+            based_on=based_on,
         )
         for section in spec["sections"]:
             self.save_section(assessment, section, user=users[section["by"]])

@@ -1,0 +1,104 @@
+"""The report as a PDF, rendered by WeasyPrint from the templates and context of the HTML page.
+
+A completed assessment cannot change, so its PDF is rendered once and stored under MEDIA_ROOT;
+later requests get the stored file. Reopening or deleting the assessment throws the file away,
+and the completion time in the file name means an assessment completed again never gets the old
+file. Drafts are rendered on every request and never stored.
+
+WeasyPrint fetches nothing: the stylesheet is read from disk through the staticfiles finders,
+fonts come from the system (fontconfig embeds DejaVu Sans and Noto Color Emoji), and every URL it
+might try is refused, so a render never makes a request back to the running server.
+"""
+
+import os
+import tempfile
+from datetime import UTC
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from assessments.models import Assessment
+from assessments.reports import Report, build_report
+
+STYLESHEET = "css/report-print.css"
+TEMPLATE = "assessments/report_pdf.html"
+STORE = "reports"
+SLUG_LENGTH = 60
+
+
+def render_report_pdf(report: Report) -> bytes:
+    """The report as PDF bytes."""
+    # Imported here, not at the top: WeasyPrint takes a second or two to import, and only
+    # rendering needs it (services import this module to discard stored files).
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    class RefuseEveryURL(URLFetcher):
+        """Fetch nothing: the document and its stylesheet are complete as given."""
+
+        def fetch(self, url, headers=None):
+            raise ValueError(f"The report PDF loads nothing from URLs; refused {url!r}.")
+
+    fetcher = RefuseEveryURL()
+    html = render_to_string(TEMPLATE, {"report": report})
+    stylesheet = CSS(filename=finders.find(STYLESHEET), url_fetcher=fetcher)
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+
+
+def stored_pdf_path(assessment: Assessment) -> Path | None:
+    """Where the PDF of a completed assessment is kept; None for a draft (never stored)."""
+    if not assessment.is_locked or assessment.completed_at is None:
+        return None
+    completed = assessment.completed_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return _store() / f"assessment-{assessment.pk}-{completed}.pdf"
+
+
+def pdf_for(assessment: Assessment) -> Path | bytes:
+    """The PDF of the report: the stored file of a completed assessment (rendered and stored
+    on first use), or freshly rendered bytes for a draft."""
+    path = stored_pdf_path(assessment)
+    if path is not None and path.exists():
+        return path
+    content = render_report_pdf(build_report(assessment))
+    if path is None:
+        return content
+    _write_atomically(path, content)
+    return path
+
+
+def discard_stored_pdf(assessment: Assessment) -> None:
+    """Delete every stored PDF of the assessment (of this or any earlier completion)."""
+    for path in _store().glob(f"assessment-{assessment.pk}-*.pdf"):
+        path.unlink(missing_ok=True)
+
+
+def pdf_filename(assessment: Assessment) -> str:
+    """`<organisation>-<assessment>-<date>.pdf`: the completion date, or today for a draft."""
+    day = timezone.localdate(assessment.completed_at) if assessment.is_locked else None
+    parts = [
+        slugify(assessment.organisation.name)[:SLUG_LENGTH].strip("-"),
+        slugify(assessment.title)[:SLUG_LENGTH].strip("-"),
+        (day or timezone.localdate()).isoformat(),
+    ]
+    return "-".join(part for part in parts if part) + ".pdf"
+
+
+def _store() -> Path:
+    return Path(settings.MEDIA_ROOT) / STORE
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    # Readers see the whole old file, the whole new one or none: never a half-written PDF.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
