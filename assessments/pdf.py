@@ -12,8 +12,10 @@ might try is refused, so a render never makes a request back to the running serv
 
 import os
 import tempfile
+import threading
 from datetime import UTC
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -32,21 +34,45 @@ SLUG_LENGTH = 60
 
 def render_report_pdf(report: Report) -> bytes:
     """The report as PDF bytes."""
-    # Imported here, not at the top: WeasyPrint takes a second or two to import, and only
-    # rendering needs it (services import this module to discard stored files).
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
+    from weasyprint import HTML
 
-    class RefuseEveryURL(URLFetcher):
-        """Fetch nothing: the document and its stylesheet are complete as given."""
-
-        def fetch(self, url, headers=None):
-            raise ValueError(f"The report PDF loads nothing from URLs; refused {url!r}.")
-
-    fetcher = RefuseEveryURL()
     html = render_to_string(TEMPLATE, {"report": report})
-    stylesheet = CSS(filename=finders.find(STYLESHEET), url_fetcher=fetcher)
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    tools = _weasyprint_tools()
+    document = HTML(string=html, base_url=None, url_fetcher=tools.fetcher)
+    return document.write_pdf(stylesheets=[tools.stylesheet], font_config=tools.font_config)
+
+
+_per_thread = threading.local()
+
+
+def _weasyprint_tools() -> SimpleNamespace:
+    """The parsed stylesheet, font configuration and URL fetcher, made once per thread.
+
+    Parsing the stylesheet and setting up fonts is a fifth of a render; WeasyPrint's objects are
+    not documented as thread-safe, so each thread of a threaded server keeps its own.
+    """
+    if not hasattr(_per_thread, "tools"):
+        # Imported here, not at the top: WeasyPrint takes a second or two to import, and only
+        # rendering needs it (services import this module to discard stored files).
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
+
+        class RefuseEveryURL(URLFetcher):
+            """Fetch nothing: the document and its stylesheet are complete as given."""
+
+            def fetch(self, url, headers=None):
+                raise ValueError(f"The report PDF loads nothing from URLs; refused {url!r}.")
+
+        fetcher = RefuseEveryURL()
+        font_config = FontConfiguration()
+        stylesheet = CSS(
+            filename=finders.find(STYLESHEET), url_fetcher=fetcher, font_config=font_config
+        )
+        _per_thread.tools = SimpleNamespace(
+            fetcher=fetcher, font_config=font_config, stylesheet=stylesheet
+        )
+    return _per_thread.tools
 
 
 def stored_pdf_path(assessment: Assessment) -> Path | None:

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments import charts, scoring
@@ -43,6 +45,7 @@ AUDIENCES_FOR_AGE_GROUP = {
 }
 PROFESSIONALS = "professionals"
 RESOURCE_TAGS = ["stages", "audiences", "domains", "statements"]
+SIGNPOSTS_PER_STAGE = 4
 
 
 @dataclass
@@ -102,6 +105,8 @@ class ScoreRow:
 class SignpostGroup:
     stage: Stage
     resources: list[Resource]
+    # How many more matching resources the public resources page lists for this stage.
+    more: int = 0
 
 
 @dataclass
@@ -147,6 +152,11 @@ class Report:
     @property
     def total(self) -> int:
         return self.scores.total
+
+    @property
+    def resources_url(self) -> str:
+        """The public resources page, as a full address that works from a printed PDF."""
+        return settings.SITE_URL.rstrip("/") + reverse("framework:resources")
 
     @property
     def organisation(self):
@@ -423,6 +433,10 @@ def _signposting(assessment, answers, checklist, stages):
     for _, home, resource in sorted(ranked, key=lambda row: row[0]):
         groups[home].resources.append(resource)
     ordered = sorted(groups.values(), key=lambda group: weakness[group.stage.pk])
+    for group in ordered:
+        # A board reads the most relevant few; the resources page has the rest.
+        group.more = max(0, len(group.resources) - SIGNPOSTS_PER_STAGE)
+        del group.resources[SIGNPOSTS_PER_STAGE:]
     return [group for group in ordered if group.resources], False, members
 
 

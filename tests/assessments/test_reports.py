@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments import services
 from assessments.models import Assessment, Rating
-from assessments.reports import build_report, organisation_audiences
+from assessments.reports import SIGNPOSTS_PER_STAGE, build_report, organisation_audiences
+from framework.models import Resource
 
 POORLY, MODERATELY, WELL = Rating.POORLY, Rating.MODERATELY, Rating.WELL
 
@@ -127,8 +128,21 @@ def test_report_signposts_resources_for_the_organisations_audiences_first(rated)
             for resource in group.resources
         ]
         assert matches == sorted(matches, reverse=True), group.stage.name
-        matched_somewhere |= any(matches) and not all(matches)
-    assert matched_somewhere, "the data should hold both kinds of resource"
+        matched_somewhere |= any(matches)
+    assert matched_somewhere
+
+
+def test_report_signposts_the_most_relevant_few_per_stage_and_counts_the_rest(rated):
+    rate(rated, POORLY)
+
+    report = build_report(rated)
+
+    assert all(len(group.resources) <= SIGNPOSTS_PER_STAGE for group in report.signposting)
+    listed = sum(len(group.resources) + group.more for group in report.signposting)
+    tagged = Resource.objects.filter(member__edition=rated.edition).exclude(stages=None).count()
+    assert listed == tagged  # every rating is Poorly, so every resource with a stage matches
+    assert any(group.more for group in report.signposting)
+    assert report.resources_url.endswith("/resources/")
 
 
 def test_report_lists_the_general_members_when_everything_is_rated_well(rated):
