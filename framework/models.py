@@ -399,3 +399,16 @@ class Resource(EditionContent):
 
     def get_edition(self) -> Edition:
         return self.member.edition
+
+
+def _refuse_tag_changes_in_released_editions(sender, instance, action, **kwargs) -> None:
+    """Integrity guard for resource tags, which `save()` never sees: adding, removing or
+    clearing a tag of a published edition's resource would change that edition in place."""
+    if action in ("pre_add", "pre_remove", "pre_clear"):
+        instance.get_edition().ensure_editable()
+
+
+for _tags in (Resource.stages, Resource.statements, Resource.domains, Resource.audiences):
+    models.signals.m2m_changed.connect(
+        _refuse_tag_changes_in_released_editions, sender=_tags.through
+    )

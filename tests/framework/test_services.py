@@ -3,6 +3,7 @@ import copy
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import transaction
 
 from framework.models import (
     ChecklistStatement,
@@ -235,3 +236,22 @@ def test_draft_content_can_be_moved_but_never_out_of_a_published_edition(edition
         question.save()
     assert Stage.objects.filter(edition=draft).count() == 4
     assert MemberOrganisation.objects.filter(edition=draft).count() == 24
+
+
+def test_published_resource_tags_cannot_change(edition):
+    resource = Resource.objects.filter(member__edition=edition).first()
+    stage = edition.stages.first()
+    before = set(resource.stages.values_list("pk", flat=True))
+    # Each in a savepoint: Django's m2m managers mark their transaction as failed on error.
+    with pytest.raises(EditionLocked), transaction.atomic():
+        resource.stages.clear()
+    with pytest.raises(EditionLocked), transaction.atomic():
+        stage.resources.remove(resource)
+    assert set(resource.stages.values_list("pk", flat=True)) == before
+
+
+def test_draft_resource_tags_can_change(edition):
+    draft = duplicate_edition(edition=edition)
+    resource = Resource.objects.filter(member__edition=draft).first()
+    resource.stages.set(draft.stages.filter(key="recover"))
+    assert list(resource.stages.values_list("key", flat=True)) == ["recover"]
