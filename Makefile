@@ -65,6 +65,7 @@ run: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 	@if [ -n "$$POSTGRES_TEST_URL" ]; then \
 	  echo "== The same tests on PostgreSQL =="; \
