@@ -17,18 +17,63 @@ class EditionLocked(ValidationError):
     """Raised on any attempt to change or delete a published or archived edition's content."""
 
 
+# Why these guards live in the model layer and not in services: they protect integrity, not a
+# workflow. Saved assessments and their reports point at a released edition's rows, so every
+# path that writes rows (save, delete, queryset update/delete, bulk_create, resource tag
+# changes from either side) must refuse to change a released edition, whoever calls it.
+
+
 class EditionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Edition.Status.PUBLISHED)
 
+    def released(self):
+        return self.exclude(status=Edition.Status.DRAFT)
+
     def current(self) -> "Edition | None":
-        """The edition new assessments start on: the newest published one."""
+        """The edition new assessments start on: the published one.
+
+        Publishing archives every other published edition, so at most one edition is published
+        at a time; other released editions are archived. The ordering only breaks a tie.
+        """
         return self.published().order_by("-published_at", "-pk").first()
 
+    def update(self, **kwargs):
+        if self.released().exists():
+            raise EditionLocked("Published and archived editions cannot be changed.", code="locked")
+        if Edition.RELEASE_FIELDS & kwargs.keys():
+            raise EditionLocked(
+                "An edition is released only by publishing it (services.publish_edition).",
+                code="locked",
+            )
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if any(obj.status != Edition.Status.DRAFT for obj in objs):
+            raise EditionLocked("Editions start as drafts.", code="locked")
+        return super().bulk_create(objs, *args, **kwargs)
+
     def delete(self):
-        if self.exclude(status=Edition.Status.DRAFT).exists():
+        if self.released().exists():
             raise EditionLocked("Published and archived editions cannot be deleted.", code="locked")
         return super().delete()
+
+    # The only status changes there are, each used by framework/services.py: a draft is released
+    # (published, or archived when loaded from a file without becoming current), and publishing
+    # archives the edition it supersedes. They bypass `update()` above on purpose.
+
+    def release(self, *, status: str, published_at) -> int:
+        """Release the drafts among these editions as published or archived."""
+        if status not in (Edition.Status.PUBLISHED, Edition.Status.ARCHIVED):
+            raise ValueError(f"Cannot release an edition as {status!r}.")
+        drafts = self.filter(status=Edition.Status.DRAFT)
+        return super(EditionQuerySet, drafts).update(status=status, published_at=published_at)
+
+    def archive(self) -> int:
+        """Archive the published editions among these (they are superseded)."""
+        published = self.published()
+        return super(EditionQuerySet, published).update(status=Edition.Status.ARCHIVED)
 
 
 class Edition(models.Model):
@@ -36,6 +81,9 @@ class Edition(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived (superseded)"
+
+    # Changed only by EditionQuerySet.release() and archive().
+    RELEASE_FIELDS = frozenset({"status", "published_at"})
 
     key = models.SlugField(
         max_length=80,
@@ -99,12 +147,18 @@ class Edition(models.Model):
         return f"{self.title} {self.version} ({self.get_status_display().lower()})"
 
     def save(self, *args, **kwargs):
-        # Integrity guard, not business logic: a released edition is immutable. The only change
-        # allowed is the status moving on (published -> archived), done by services.publish_edition.
-        if kwargs.get("update_fields") != ["status"] and not self.stored_is_draft():
+        # Integrity guard, not business logic: a released edition is immutable, and an edition
+        # is released only through EditionQuerySet.release(), used by framework/services.py.
+        stored = self.stored_status()
+        if stored not in (None, self.Status.DRAFT):
             raise EditionLocked(
                 f"“{self}” is {self.get_status_display().lower()} and cannot be changed. "
                 "Duplicate it as a new draft to edit it.",
+                code="locked",
+            )
+        if self.status != self.Status.DRAFT or self.published_at is not None:
+            raise EditionLocked(
+                "An edition is released only by publishing it (services.publish_edition).",
                 code="locked",
             )
         super().save(*args, **kwargs)
@@ -121,12 +175,14 @@ class Edition(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
-    def stored_is_draft(self) -> bool:
+    def stored_status(self) -> str | None:
         """The status in the database, which is what counts (the instance may be stale)."""
         if not self.pk:
-            return True
-        status = Edition.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-        return status in (None, self.Status.DRAFT)
+            return None
+        return Edition.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+
+    def stored_is_draft(self) -> bool:
+        return self.stored_status() in (None, self.Status.DRAFT)
 
     def ensure_editable(self) -> None:
         if not self.stored_is_draft():
@@ -138,19 +194,52 @@ class Edition(models.Model):
 
 
 class EditionContentQuerySet(models.QuerySet):
+    # How a row reaches its edition; the first step is the row's owner (edition, domain or member).
     edition_path = "edition"
 
+    def released(self):
+        """The rows that belong to a published or archived edition."""
+        return self.exclude(**{f"{self.edition_path}__status": Edition.Status.DRAFT})
+
     def delete(self):
-        locked = self.exclude(**{f"{self.edition_path}__status": Edition.Status.DRAFT})
-        if locked.exists():
+        if self.released().exists():
             raise EditionLocked("Content of a published edition cannot be deleted.", code="locked")
         return super().delete()
 
     def update(self, **kwargs):
-        locked = self.exclude(**{f"{self.edition_path}__status": Edition.Status.DRAFT})
-        if locked.exists():
+        if self.released().exists():
             raise EditionLocked("Content of a published edition cannot be changed.", code="locked")
+        owner = self.edition_path.split("__")[0]
+        for name in (owner, f"{owner}_id"):
+            if name in kwargs:
+                self._refuse_released_owners([kwargs[name]])
         return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        owner = self.edition_path.split("__")[0]
+        self._refuse_released_owners([getattr(obj, f"{owner}_id") for obj in objs])
+        # With update_conflicts, rows given with a primary key may overwrite stored rows.
+        stored = [obj.pk for obj in objs if obj.pk is not None]
+        if stored and self.model._default_manager.filter(pk__in=stored).released().exists():
+            raise EditionLocked("Content of a published edition cannot be changed.", code="locked")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def _refuse_released_owners(self, owners: list) -> None:
+        """Refuse to put rows under an owner (edition, domain or member) of a released edition."""
+        if any(hasattr(owner, "resolve_expression") for owner in owners):
+            raise EditionLocked("Move content between editions one row at a time.", code="locked")
+        pks = {getattr(owner, "pk", owner) for owner in owners} - {None}
+        if not pks:
+            return
+        owner, _, rest = self.edition_path.partition("__")
+        status = f"{rest}__status" if rest else "status"
+        model = self.model._meta.get_field(owner).related_model
+        rows = model._base_manager.filter(pk__in=pks)
+        if rows.exclude(**{status: Edition.Status.DRAFT}).exists():
+            raise EditionLocked(
+                "Content cannot be added to a published or archived edition.", code="locked"
+            )
 
 
 class QuestionQuerySet(EditionContentQuerySet):
@@ -401,14 +490,33 @@ class Resource(EditionContent):
         return self.member.edition
 
 
-def _refuse_tag_changes_in_released_editions(sender, instance, action, **kwargs) -> None:
+def _refuse_tag_changes_in_released_editions(
+    sender, instance, action, reverse, model, pk_set, **kwargs
+) -> None:
     """Integrity guard for resource tags, which `save()` never sees: adding, removing or
-    clearing a tag of a published edition's resource would change that edition in place."""
-    if action in ("pre_add", "pre_remove", "pre_clear"):
-        instance.get_edition().ensure_editable()
+    clearing a tag of a published edition's resource would change that edition in place.
+
+    Either side may be released: `stage.resources.add(resource)` arrives with the stage as
+    `instance` (reverse) and the resource in `pk_set`, so both sides are checked.
+    """
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    instance.get_edition().ensure_editable()
+    others = model._default_manager.all()
+    if action == "pre_clear":
+        field = _TAG_FIELDS[sender]
+        others = others.filter(**{field.name if reverse else field.related_query_name(): instance})
+    else:
+        others = others.filter(pk__in=pk_set)
+    if others.released().exists():
+        raise EditionLocked(
+            "Tags linking to a published or archived edition's rows cannot change.", code="locked"
+        )
 
 
-for _tags in (Resource.stages, Resource.statements, Resource.domains, Resource.audiences):
-    models.signals.m2m_changed.connect(
-        _refuse_tag_changes_in_released_editions, sender=_tags.through
-    )
+_TAG_FIELDS = {
+    tags.through: tags.field
+    for tags in (Resource.stages, Resource.statements, Resource.domains, Resource.audiences)
+}
+for _through in _TAG_FIELDS:
+    models.signals.m2m_changed.connect(_refuse_tag_changes_in_released_editions, sender=_through)

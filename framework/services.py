@@ -17,6 +17,7 @@ from framework.models import (
     Definition,
     Domain,
     Edition,
+    EditionContent,
     Factor,
     Feature,
     MemberOrganisation,
@@ -30,6 +31,10 @@ DEFAULT_DATA_FILE = (
     Path(settings.BASE_DIR) / "framework" / "data" / "ukcis_digital_resilience_framework.yaml"
 )
 FORMAT_VERSION = 1
+# The UKCIS framework is about 45 kB; anything this big is not an edition of it.
+MAX_DATA_FILE_BYTES = 2 * 1024 * 1024
+# libyaml's parser where PyYAML was built with it: several times faster than pure Python.
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Edition fields carried in the data file's `edition:` mapping, in file order.
 EDITION_FIELDS = [
@@ -74,8 +79,29 @@ RESOURCE_TAGS = [
 
 
 def read_data_file(path: Path | str = DEFAULT_DATA_FILE) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    """Read a framework data file, refusing anything that is not a plain, small YAML file.
+
+    Aliases (`&anchor` / `*alias`) are refused before anything is built from the YAML: a few
+    lines of nested aliases expand into billions of objects (an "alias bomb").
+    """
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_DATA_FILE_BYTES + 1)
+    if len(raw) > MAX_DATA_FILE_BYTES:
+        raise ValidationError(
+            f"{path} is larger than {MAX_DATA_FILE_BYTES // (1024 * 1024)} MB; "
+            "a framework data file is far smaller.",
+            code="too-large",
+        )
+    try:
+        text = raw.decode("utf-8")
+        if any(_is_alias_or_anchor(event) for event in yaml.parse(text, Loader=_YamlLoader)):
+            raise ValidationError(
+                f"{path} uses YAML aliases or anchors (& or *); write each value out in full.",
+                code="alias",
+            )
+        data = yaml.load(text, Loader=_YamlLoader)
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ValidationError(f"{path} is not readable YAML: {error}", code="yaml") from error
     if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
         raise ValidationError(
             f"{path} is not a framework data file (expected 'format: {FORMAT_VERSION}').",
@@ -84,32 +110,64 @@ def read_data_file(path: Path | str = DEFAULT_DATA_FILE) -> dict[str, Any]:
     return data
 
 
+def _is_alias_or_anchor(event: yaml.Event) -> bool:
+    return isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None
+
+
 @transaction.atomic
-def load_edition(*, data: dict[str, Any], status: str | None = None) -> tuple[Edition, bool]:
+def load_edition(
+    *, data: dict[str, Any], status: str | None = None, make_current: bool = False
+) -> tuple[Edition, bool]:
     """Create the edition described by `data` unless an edition with its key exists.
 
-    Idempotent: loading the same data twice creates nothing the second time. Returns the edition
-    and whether it was created. New editions take `data["edition"]["status"]` (default
-    published), so a fresh installation has a current edition to assess against.
+    Idempotent: loading the same data twice changes nothing the second time. Returns the edition
+    and whether it was created. The edition keeps its release status, `status` if given, else
+    `data["edition"]["status"]` (default published), and its `published_at` if the data has one:
+
+    - a draft stays a draft;
+    - a released edition stays released without superseding this installation's current
+      edition: a published one becomes current only where no edition is current yet (a fresh
+      installation), else it is archived, as a superseded edition is;
+    - with `make_current`, it is published as the current edition and the previous current
+      edition is archived, as `publish_edition` does.
+
+    Released editions must be complete (see `edition_problems`).
     """
     meta = data["edition"]
     existing = Edition.objects.filter(key=meta["key"]).first()
     if existing is not None:
         return existing, False
 
-    edition = Edition(**{field: meta.get(field, _blank(field)) for field in EDITION_FIELDS})
-    edition.save()
-    for section, model, fields in EDITION_LISTS:
-        model.objects.bulk_create(
+    edition = Edition.objects.create(
+        **{field: meta.get(field, _blank(field)) for field in EDITION_FIELDS}
+    )
+    rows = {
+        section: model.objects.bulk_create(
             model(edition=edition, key=row["key"], position=index, **_pick(row, fields))
             for index, row in enumerate(data.get(section, []), start=1)
         )
-    _load_domains(edition, data.get("domains", []))
-    _load_members(edition, data.get("members", []))
+        for section, model, fields in EDITION_LISTS
+    }
+    rows["domains"] = _load_domains(edition, data.get("domains", []), stages=rows["stages"])
+    _load_members(
+        edition,
+        data.get("members", []),
+        tags={
+            "stages": rows["stages"],
+            "statements": rows["checklist"],
+            "domains": rows["domains"],
+            "audiences": rows["audiences"],
+        },
+    )
 
     status = status or meta.get("status", Edition.Status.PUBLISHED)
-    if status == Edition.Status.PUBLISHED:
-        publish_edition(edition=edition, published_at=meta.get("published_at"))
+    published_at = _parse_datetime(meta.get("published_at"))
+    if make_current or (
+        status == Edition.Status.PUBLISHED and not Edition.objects.published().exists()
+    ):
+        publish_edition(edition=edition, published_at=published_at)
+    elif status in (Edition.Status.PUBLISHED, Edition.Status.ARCHIVED):
+        _release(edition, status=Edition.Status.ARCHIVED, published_at=published_at)
     return edition, True
 
 
@@ -121,57 +179,84 @@ def _pick(row: dict[str, Any], fields: list[str]) -> dict[str, Any]:
     return {field: row.get(field, "") for field in fields}
 
 
-def _load_domains(edition: Edition, domains: list[dict[str, Any]]) -> None:
-    stages = {stage.key: stage for stage in edition.stages.all()}
-    for index, row in enumerate(domains, start=1):
-        domain = Domain.objects.create(
+def _load_domains(
+    edition: Edition, domains: list[dict[str, Any]], *, stages: list[Stage]
+) -> list[Domain]:
+    """Bulk-create the domains and their questions: two inserts however many there are."""
+    created = Domain.objects.bulk_create(
+        Domain(
             edition=edition,
             key=row["key"],
             position=index,
             **_pick(row, ["name", "audience", "scope", "things_to_consider"]),
         )
-        Question.objects.bulk_create(
-            Question(
-                domain=domain,
-                stage=stages[question["stage"]],
-                key=question["key"],
-                text=question["text"],
-                position=position,
-            )
-            for position, question in enumerate(row.get("questions", []), start=1)
+        for index, row in enumerate(domains, start=1)
+    )
+    stage_by_key = {stage.key: stage for stage in stages}
+    Question.objects.bulk_create(
+        Question(
+            domain=domain,
+            stage=stage_by_key[question["stage"]],
+            key=question["key"],
+            text=question["text"],
+            position=position,
         )
+        for domain, row in zip(created, domains, strict=True)
+        for position, question in enumerate(row.get("questions", []), start=1)
+    )
+    return created
 
 
-def _load_members(edition: Edition, members: list[dict[str, Any]]) -> None:
-    lookups = {
-        "stages": {row.key: row for row in edition.stages.all()},
-        "statements": {row.key: row for row in edition.checklist_statements.all()},
-        "domains": {row.key: row for row in edition.domains.all()},
-        "audiences": {row.key: row for row in edition.audiences.all()},
-    }
-    for index, row in enumerate(members, start=1):
-        member = MemberOrganisation.objects.create(
+def _load_members(
+    edition: Edition, members: list[dict[str, Any]], *, tags: dict[str, list[EditionContent]]
+) -> None:
+    """Bulk-create the members, their resources and the resources' tags (the m2m rows)."""
+    created = MemberOrganisation.objects.bulk_create(
+        MemberOrganisation(
             edition=edition,
             key=row["key"],
             position=index,
             **_pick(row, ["name", "website", "description"]),
         )
-        for position, item in enumerate(row.get("resources", []), start=1):
-            resource = Resource.objects.create(
-                member=member,
-                key=item["key"],
-                position=position,
-                **_pick(item, ["title", "url", "description"]),
-            )
-            for section, attribute in RESOURCE_TAGS:
-                try:
-                    tags = [lookups[section][key] for key in item.get(section, [])]
-                except KeyError as error:
+        for index, row in enumerate(members, start=1)
+    )
+    items = [
+        (member, position, item)
+        for member, row in zip(created, members, strict=True)
+        for position, item in enumerate(row.get("resources", []), start=1)
+    ]
+    resources = Resource.objects.bulk_create(
+        Resource(
+            member=member,
+            key=item["key"],
+            position=position,
+            **_pick(item, ["title", "url", "description"]),
+        )
+        for member, position, item in items
+    )
+    lookups = {section: {row.key: row for row in rows} for section, rows in tags.items()}
+    for section, attribute in RESOURCE_TAGS:
+        field = Resource._meta.get_field(attribute)
+        through = field.remote_field.through
+        links = []
+        for resource, (_, _, item) in zip(resources, items, strict=True):
+            for key in dict.fromkeys(item.get(section, [])):
+                if key not in lookups[section]:
                     raise ValidationError(
-                        f"Resource {item['key']!r} is tagged with unknown {section} key {error}.",
+                        f"Resource {item['key']!r} is tagged with unknown {section} key {key!r}.",
                         code="unknown-tag",
-                    ) from error
-                getattr(resource, attribute).set(tags)
+                    )
+                links.append(
+                    through(
+                        **{
+                            field.m2m_field_name(): resource,
+                            field.m2m_reverse_field_name(): lookups[section][key],
+                        }
+                    )
+                )
+        # The m2m manager would check and insert resource by resource; the edition is a new
+        # draft, so its tags are inserted at once.
+        through.objects.bulk_create(links)
 
 
 def export_edition(edition: Edition) -> dict[str, Any]:
@@ -224,7 +309,9 @@ def dump_data_file(data: dict[str, Any]) -> str:
 
 
 class _ReadableDumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        # Write shared values out in full: read_data_file refuses aliases.
+        return True
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str):
@@ -277,22 +364,33 @@ def edition_problems(edition: Edition) -> list[str]:
 
 
 @transaction.atomic
-def publish_edition(*, edition: Edition, published_at: str | None = None) -> Edition:
+def publish_edition(*, edition: Edition, published_at: Any = None) -> Edition:
     """Publish a complete draft; it becomes the current edition and supersedes the previous one.
 
     Raises ValidationError listing everything that is missing when the edition is incomplete.
     """
     if not edition.stored_is_draft():
         raise ValidationError(f"“{edition}” is already published.", code="published")
+    return _release(
+        edition, status=Edition.Status.PUBLISHED, published_at=published_at, supersede=True
+    )
+
+
+def _release(
+    edition: Edition, *, status: str, published_at: Any, supersede: bool = False
+) -> Edition:
+    """Release a complete draft as published or archived, dated `published_at` (default now).
+
+    With `supersede`, the edition published until now is archived.
+    """
     problems = edition_problems(edition)
     if problems:
         raise ValidationError(problems, code="incomplete")
-    for previous in Edition.objects.published().select_for_update():
-        previous.status = Edition.Status.ARCHIVED
-        previous.save(update_fields=["status"])
-    edition.status = Edition.Status.PUBLISHED
-    edition.published_at = _parse_datetime(published_at) or timezone.now()
-    edition.save()
+    if supersede:
+        Edition.objects.archive()
+    published_at = _parse_datetime(published_at) or timezone.now()
+    Edition.objects.filter(pk=edition.pk).release(status=status, published_at=published_at)
+    edition.status, edition.published_at = status, published_at
     return edition
 
 

@@ -19,7 +19,7 @@ from framework.models import (
     Stage,
     Step,
 )
-from framework.services import load_edition, read_data_file
+from framework.services import load_edition, publish_edition, read_data_file
 
 STAGE_NAMES = ["Understand", "Know", "Learn", "Recover"]
 _edition_numbers = count(1)
@@ -90,10 +90,13 @@ def make_edition(db) -> Callable[..., Edition]:
         resource.statements.set([statement])
         resource.domains.set([domain])
         resource.audiences.set([audience])
-        if status != Edition.Status.DRAFT:
-            # Content cannot be added once published, so release it last, as publishing does.
-            Edition.objects.filter(pk=edition.pk).update(status=status, published_at=timezone.now())
-            edition.refresh_from_db()
+        # Content cannot be added once released, so release it last, as publishing does.
+        if status == Edition.Status.PUBLISHED:
+            publish_edition(edition=edition)
+        elif status == Edition.Status.ARCHIVED:
+            released_at = timezone.now()
+            Edition.objects.filter(pk=edition.pk).release(status=status, published_at=released_at)
+        edition.refresh_from_db()
         return edition
 
     return make

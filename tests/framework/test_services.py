@@ -1,9 +1,13 @@
 import copy
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.db import transaction
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from framework.models import (
     ChecklistStatement,
@@ -38,6 +42,29 @@ def data():
 def edition(data):
     edition, _ = load_edition(data=data)
     return edition
+
+
+def exported_elsewhere(edition: Edition, path: Path, **meta: Any) -> Path:
+    """`export_framework` of the edition, as another installation would write it: under another
+    key (the same key would be skipped as already loaded), with `meta` changed."""
+    call_command("export_framework", edition=edition.key, output=str(path))
+    data = read_data_file(path)
+    data["edition"] |= {"key": "elsewhere", **meta}
+    path.write_text(dump_data_file(data), encoding="utf-8")
+    return path
+
+
+def releases() -> list[tuple[str, str, Any]]:
+    return list(Edition.objects.order_by("key").values_list("key", "status", "published_at"))
+
+
+def load_query_count(data: dict[str, Any]) -> int:
+    """Queries taken by loading `data` into this database, which is left as it was."""
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            load_edition(data=data)
+        transaction.set_rollback(True)
+    return len(queries)
 
 
 def test_load_framework_creates_the_whole_framework(edition):
@@ -119,6 +146,96 @@ def test_export_then_load_round_trip_is_lossless(edition, tmp_path):
     assert first == second
     # The file read back is the same text the export wrote.
     assert dump_data_file(read_data_file(exported)) == exported.read_text(encoding="utf-8")
+
+
+def test_load_framework_keeps_an_archived_edition_archived(edition, tmp_path):
+    current = publish_edition(edition=duplicate_edition(edition=edition))
+    edition.refresh_from_db()
+    path = exported_elsewhere(edition, tmp_path / "archived.yaml")
+
+    call_command("load_framework", str(path))
+
+    loaded = Edition.objects.get(key="elsewhere")
+    assert loaded.status == Edition.Status.ARCHIVED
+    assert loaded.published_at == edition.published_at
+    assert Edition.objects.current() == current
+
+
+def test_load_framework_keeps_the_current_edition_current(edition, tmp_path):
+    newer = edition.published_at + timedelta(days=365)
+    path = exported_elsewhere(edition, tmp_path / "newer.yaml", published_at=newer.isoformat())
+
+    call_command("load_framework", str(path))
+
+    loaded = Edition.objects.get(key="elsewhere")
+    # Released, dated as in the file, but superseded here by the current edition.
+    assert (loaded.status, loaded.published_at) == (Edition.Status.ARCHIVED, newer)
+    assert Edition.objects.current() == edition
+    assert Edition.objects.get(pk=edition.pk).status == Edition.Status.PUBLISHED
+
+
+def test_load_framework_make_current_supersedes_the_current_edition(edition, tmp_path):
+    older = edition.published_at - timedelta(days=365)
+    path = exported_elsewhere(edition, tmp_path / "older.yaml", published_at=older.isoformat())
+
+    call_command("load_framework", str(path), make_current=True)
+
+    loaded = Edition.objects.get(key="elsewhere")
+    assert (loaded.status, loaded.published_at) == (Edition.Status.PUBLISHED, older)
+    assert Edition.objects.current() == loaded
+    assert Edition.objects.get(pk=edition.pk).status == Edition.Status.ARCHIVED
+
+
+def test_load_framework_of_a_loaded_file_changes_nothing_even_with_make_current(edition, tmp_path):
+    path = exported_elsewhere(edition, tmp_path / "edition.yaml")
+    call_command("load_framework", str(path))
+    before = (releases(), Question.objects.count(), Resource.objects.count())
+
+    call_command("load_framework", str(path))
+    call_command("load_framework", str(path), make_current=True)
+
+    assert (releases(), Question.objects.count(), Resource.objects.count()) == before
+    assert Edition.objects.current() == edition
+
+
+def test_load_framework_takes_few_queries(data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(60):
+        call_command("load_framework")
+    assert Question.objects.count() == 16
+
+
+def test_load_framework_queries_do_not_grow_with_content(data):
+    smaller = copy.deepcopy(data)
+    smaller["domains"] = smaller["domains"][:2]
+    kept = {domain["key"] for domain in smaller["domains"]}
+    smaller["members"] = smaller["members"][:5]
+    for member in smaller["members"]:
+        member["resources"] = member["resources"][:1]
+        for resource in member["resources"]:
+            resource["domains"] = [key for key in resource["domains"] if key in kept]
+
+    assert load_query_count(smaller) == load_query_count(data)
+
+
+def test_load_framework_refuses_yaml_aliases(tmp_path):
+    # An "alias bomb": each line refers to the previous one nine times.
+    lines = ["format: 1", 'a0: &a0 ["lol"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 8)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="uses YAML aliases or anchors"):
+        call_command("load_framework", str(path))
+    assert not Edition.objects.exists()
+
+
+def test_load_framework_refuses_a_file_over_the_size_limit(data, tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_text(dump_data_file(data) + "# padding\n" * 250_000, encoding="utf-8")
+
+    with pytest.raises(CommandError, match="larger than 2 MB"):
+        call_command("load_framework", str(path))
+    assert not Edition.objects.exists()
 
 
 def test_export_framework_writes_to_stdout(edition, capsys):

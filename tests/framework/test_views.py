@@ -145,7 +145,7 @@ def test_framework_page_queries_do_not_grow_with_content(client, framework_editi
                 }
                 for number in range(3)
             ]
-    load_edition(data=bigger)
+    load_edition(data=bigger, make_current=True)
 
     assert query_count(client, url) == with_framework
     assert "Extra Recover question 2 for Policy?" in page_text(client.get(url))
@@ -254,7 +254,7 @@ def test_resources_page_queries_do_not_grow_with_members(client, framework_editi
         {**copy.deepcopy(member), "key": f"{member['key']}-copy", "name": f"{member['name']} 2"}
         for member in framework_data["members"]
     ]
-    load_edition(data=bigger)
+    load_edition(data=bigger, make_current=True)
 
     assert query_count(client, url) == with_framework
     assert "The Mix 2" in page_text(client.get(url))
