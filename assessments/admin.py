@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from assessments.models import Assessment, Invitation, Membership, Organisation
+from assessments.organisations import services
 
 
 class MembershipInline(admin.TabularInline):
@@ -21,6 +22,20 @@ class OrganisationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at"]
     inlines = [MembershipInline]
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Assessments are read-only in their own admin, but go with their organisation.
+        perms_needed.discard(Assessment._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    # Deleting goes through the service so the organisation's stored files go with it.
+    def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
+        services.delete_organisation(organisation=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for organisation in queryset:
+            services.delete_organisation(organisation=organisation)
 
 
 @admin.register(Invitation)

@@ -335,7 +335,11 @@ class Activity(models.Model):
     section_key = models.CharField(max_length=100, blank=True)
     section_version = models.PositiveIntegerField(default=0)
     item = models.CharField("answer", max_length=300, blank=True)
+    # Stable keys of the answer and field (what `item` and `field` name for people), so code
+    # never has to match display text: the factor's, question's or statement's key.
+    item_key = models.CharField(max_length=100, blank=True)
     field = models.CharField(max_length=100, blank=True)
+    field_name = models.CharField(max_length=50, blank=True)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
 

@@ -1,25 +1,19 @@
 from django.urls import path
 
-from assessments.views import (
-    accounts,
-    assessments,
-    comparison,
-    dashboard,
-    exports,
-    organisations,
-    reports,
-    sections,
-)
+from assessments.exports import views as exports
+from assessments.organisations import views as organisations
+from assessments.reporting import views as reporting
+from assessments.walkthrough import views as walkthrough
 
 app_name = "assessments"
 
 urlpatterns = [
     # Accounts (Django's auth views for login, logout and password reset live in drf_site/urls.py)
-    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/signup/", organisations.signup, name="signup"),
     # Organisations and members
     path("orgs/", organisations.organisation_list, name="home"),
     path("orgs/new/", organisations.organisation_create, name="organisation_create"),
-    path("orgs/<slug:org>/", dashboard.dashboard, name="dashboard"),
+    path("orgs/<slug:org>/", reporting.dashboard, name="dashboard"),
     path(
         "orgs/<slug:org>/settings/", organisations.organisation_update, name="organisation_update"
     ),
@@ -37,14 +31,16 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", organisations.accept_invitation, name="accept_invitation"),
     # Assessments
-    path("orgs/<slug:org>/assessments/new/", assessments.assessment_create, name="create"),
-    path("orgs/<slug:org>/assessments/compare/", comparison.assessment_compare, name="compare"),
-    path("orgs/<slug:org>/assessments/<int:pk>/", assessments.assessment_detail, name="detail"),
-    path("orgs/<slug:org>/assessments/<int:pk>/report/", reports.report, name="report"),
-    path("orgs/<slug:org>/assessments/<int:pk>/report.pdf", reports.report_pdf, name="report_pdf"),
+    path("orgs/<slug:org>/assessments/new/", walkthrough.assessment_create, name="create"),
+    path("orgs/<slug:org>/assessments/compare/", reporting.assessment_compare, name="compare"),
+    path("orgs/<slug:org>/assessments/<int:pk>/", walkthrough.assessment_detail, name="detail"),
+    path("orgs/<slug:org>/assessments/<int:pk>/report/", reporting.report, name="report"),
+    path(
+        "orgs/<slug:org>/assessments/<int:pk>/report.pdf", reporting.report_pdf, name="report_pdf"
+    ),
     path(
         "orgs/<slug:org>/assessments/<int:pk>/history/",
-        assessments.assessment_history,
+        walkthrough.assessment_history,
         name="history",
     ),
     path(
@@ -64,37 +60,37 @@ urlpatterns = [
     ),
     path(
         "orgs/<slug:org>/assessments/<int:pk>/people/",
-        sections.people_section,
+        walkthrough.people_section,
         name="people_section",
     ),
     path(
         "orgs/<slug:org>/assessments/<int:pk>/domains/<slug:domain>/",
-        sections.domain_section,
+        walkthrough.domain_section,
         name="domain_section",
     ),
     path(
         "orgs/<slug:org>/assessments/<int:pk>/checklist/",
-        sections.checklist_section,
+        walkthrough.checklist_section,
         name="checklist_section",
     ),
     path(
         "orgs/<slug:org>/assessments/<int:pk>/check/",
-        assessments.assessment_check,
+        walkthrough.assessment_check,
         name="check",
     ),
     path(
         "orgs/<slug:org>/assessments/<int:pk>/complete/",
-        assessments.assessment_complete,
+        walkthrough.assessment_complete,
         name="complete",
     ),
     path(
         "orgs/<slug:org>/assessments/<int:pk>/reopen/",
-        assessments.assessment_reopen,
+        walkthrough.assessment_reopen,
         name="reopen",
     ),
     path(
         "orgs/<slug:org>/assessments/<int:pk>/delete/",
-        assessments.assessment_delete,
+        walkthrough.assessment_delete,
         name="delete",
     ),
 ]

@@ -89,8 +89,8 @@ def main() -> None:
 def _render_once(assessment) -> tuple[float, int, int]:
     from pypdf import PdfReader
 
-    from assessments.pdf import render_report_pdf
-    from assessments.reports import build_report
+    from assessments.reporting.pdf import render_report_pdf
+    from assessments.reporting.report import build_report
 
     started = time.perf_counter()
     content = render_report_pdf(build_report(assessment))
@@ -99,8 +99,8 @@ def _render_once(assessment) -> tuple[float, int, int]:
 
 
 def _traced_peak(assessment) -> float:
-    from assessments.pdf import render_report_pdf
-    from assessments.reports import build_report
+    from assessments.reporting.pdf import render_report_pdf
+    from assessments.reporting.report import build_report
 
     tracemalloc.start()
     render_report_pdf(build_report(assessment))
@@ -119,7 +119,7 @@ def _serve_cached(assessment, requests: int) -> list[float]:
     from django.test import Client
     from django.urls import reverse
 
-    from assessments.pdf import pdf_for
+    from assessments.reporting.pdf import pdf_for
 
     pdf_for(assessment)  # render and store once
     client = Client()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assessments.forms import LoginForm, PasswordResetForm
+from assessments.organisations.forms import LoginForm, PasswordResetForm
 
 admin.site.site_header = "Digital Resilience Framework administration"
 admin.site.site_title = "Digital Resilience admin"

@@ -2,8 +2,8 @@
 
 from django import template
 
-from assessments import charts
-from assessments.scoring import RATING_LABELS
+from assessments.reporting import charts
+from assessments.reporting.scoring import RATING_LABELS
 
 register = template.Library()
 

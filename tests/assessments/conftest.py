@@ -6,8 +6,9 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import User
 
-from assessments import services
 from assessments.models import Assessment, Organisation, Role
+from assessments.organisations import services as organisation_services
+from assessments.walkthrough import services
 from framework.models import Edition
 from framework.services import load_edition, read_data_file
 
@@ -38,7 +39,9 @@ def make_organisation(db) -> Callable[..., Organisation]:
             "age_groups": ["11-13", "14-17"],
             "additional_vulnerabilities": True,
         }
-        return services.create_organisation(user=owner, name=name, **(defaults | details))
+        return organisation_services.create_organisation(
+            user=owner, name=name, **(defaults | details)
+        )
 
     return make
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import services
+from assessments.walkthrough import services
 
 ALL_DOMAINS = ("environment", "content", "service", "policy")
 
@@ -33,9 +33,7 @@ def one_and_four(make_assessment, editor):
             section_key="domain-environment",
             user=editor,
             expected_version=0,
-            changes=[
-                (answer, "Environment", {"rating": 2, "next_steps": "Plan"}) for answer in answers
-            ],
+            changes=[(answer, {"rating": 2, "next_steps": "Plan"}) for answer in answers],
         )
         assessments.append(assessment)
     return assessments

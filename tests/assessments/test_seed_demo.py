@@ -5,7 +5,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from assessments import sections, selectors
 from assessments.models import (
     Activity,
     Assessment,
@@ -17,6 +16,8 @@ from assessments.models import (
     Role,
     Section,
 )
+from assessments.reporting import queries as selectors
+from assessments.walkthrough import queries as section_queries
 from framework.models import Edition
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_seed_demo_completed_assessment_has_every_rating(title, completed_on):
 
     completed = Assessment.objects.get(organisation__slug="demo", title=title)
     assert completed.domains.count() == 4
-    assert sections.missing_ratings(completed) == []
+    assert section_queries.missing_ratings(completed) == []
     assert not completed.question_answers.filter(rating__isnull=True).exists()
     assert not completed.checklist_answers.filter(rating__isnull=True).exists()
     assert not completed.factor_answers.filter(relevant__isnull=True).exists()

@@ -22,9 +22,9 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from assessments import services
 from assessments.access import ROLE_RANK
 from assessments.models import Assessment, Organisation, Role
+from assessments.organisations import services as organisation_services
 from assessments.urls import urlpatterns
 
 PUBLIC = "public"  # anyone, signed in or not
@@ -88,7 +88,7 @@ def url_kwargs(organisation, assessment, viewer, owner) -> Callable[..., dict]:
                 "membership_id", organisation.memberships.get(user=viewer).pk
             ),
             "domain": lambda: "environment",
-            "token": lambda: services.invite_member(
+            "token": lambda: organisation_services.invite_member(
                 organisation=organisation,
                 email=f"invitee{next(_invitees)}@example.com",
                 role=Role.EDITOR,

@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from assessments import services
 from assessments.models import Assessment, ChecklistAnswer, Organisation
+from assessments.organisations import services as organisation_services
+from assessments.walkthrough import services
 from framework.models import Edition
 
 EMAIL = "kai.jones@hillside.example"
@@ -33,7 +34,7 @@ FOCUS_VISIBLE = """() => {
 @pytest.fixture
 def assessment(framework_loaded: Edition) -> Assessment:
     user = User.objects.create_user(username=EMAIL, email=EMAIL, password=PASSWORD)
-    organisation = services.create_organisation(
+    organisation = organisation_services.create_organisation(
         user=user,
         name="Hillside Academy",
         kind=Organisation.Kind.SCHOOL,

@@ -5,7 +5,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import transfer
+from assessments.exports import json_import
 from assessments.models import Organisation
 
 
@@ -32,14 +32,14 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             raise CommandError(f"Could not read {file}: {error}") from error
         try:
-            assessment = transfer.import_assessment(data=data, organisation=organisation)
+            assessment = json_import.import_assessment(data=data, organisation=organisation)
         except ValidationError as error:
             problems = "\n".join(f"  - {message}" for message in error.messages)
             raise CommandError(
                 f"Could not import {file}; nothing was created.\n{problems}"
             ) from error
 
-        for email in transfer.unmatched_emails(data):
+        for email in json_import.unmatched_emails(data):
             self.stdout.write(
                 f"Note: no account here has the email address {email}; where the file names "
                 "that person (who completed the assessment, who made a change), nobody is named."

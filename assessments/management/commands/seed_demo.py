@@ -18,8 +18,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import sections, services
 from assessments.models import Activity, Assessment, Membership, Organisation, Rating, Section
+from assessments.walkthrough import services
+from assessments.walkthrough.specs import domain_key
 from framework.models import Edition
 from framework.services import load_edition, read_data_file
 
@@ -165,24 +166,24 @@ class Command(BaseCommand):
             answers = {a.factor.key: a for a in assessment.factor_answers.select_related("factor")}
             for factor_key, values in section["factors"].items():
                 answer = answers[factor_key]
-                changes.append((answer, answer.factor.name, values))
+                changes.append((answer, values))
         if "questions" in section:
             answers = {
                 a.question.key: a
-                for a in assessment.question_answers.select_related("question").filter(
-                    question__domain__key=sections.domain_key(key)
-                )
+                for a in assessment.question_answers.select_related(
+                    "question__domain", "question__stage"
+                ).filter(question__domain__key=domain_key(key))
             }
             for question_key, values in section["questions"].items():
                 answer = answers[question_key]
-                changes.append((answer, answer.question.text, self.answer_values(values)))
+                changes.append((answer, self.answer_values(values)))
         if "statements" in section:
             answers = {
                 a.statement.key: a for a in assessment.checklist_answers.select_related("statement")
             }
             for statement_key, values in section["statements"].items():
                 answer = answers[statement_key]
-                changes.append((answer, answer.statement.text, self.answer_values(values)))
+                changes.append((answer, self.answer_values(values)))
 
         version = assessment.sections.get(key=key).version
         services.save_section(

@@ -1,0 +1,1 @@
+"""Assessments as files: the JSON export and import, and the CSV downloads."""

@@ -1,0 +1,370 @@
+"""Reading an assessment's JSON export back, on this or another installation."""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from assessments.exports.json_export import FORMAT, FORMAT_VERSION, WORD_RATINGS
+from assessments.models import (
+    Activity,
+    AgeGroup,
+    Assessment,
+    ChecklistAnswer,
+    FactorAnswer,
+    Organisation,
+    QuestionAnswer,
+    Section,
+)
+from assessments.walkthrough import services
+from assessments.walkthrough.specs import for_assessment
+from framework.models import ChecklistStatement, Domain, Edition, Factor, Question
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_datetime(value: Any) -> bool:
+    """An ISO 8601 date and time with its time zone, as exports write them."""
+    try:
+        return isinstance(value, str) and timezone.is_aware(datetime.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+def _is_text_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _one_of(values: list[str]) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, str) and value in values
+
+
+def _or_null(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda value: value is None or check(value)
+
+
+# Each field: (check, what it must be, required). A missing optional field takes its blank
+# value (empty text, null). Lengths are not checked: a file holds what an installation saved.
+Spec = dict[str, tuple[Callable[[Any], bool], str, bool]]
+KEY = (_is_text, "text (a key)", True)
+TEXT = (_is_text, "text", False)
+EMAIL = (_or_null(_is_text), "an email address or null", False)
+WHEN = (_is_datetime, "a date and time with its time zone (ISO 8601)", True)
+RATING = (_or_null(_one_of(list(WORD_RATINGS))), "“poorly”, “moderately”, “well” or null", False)
+EDITION_SPEC: Spec = {"key": KEY, "title": TEXT, "version": TEXT}
+ASSESSMENT_SPEC: Spec = {
+    "title": (_is_text, "text", True),
+    "status": (_one_of(Assessment.Status.values), " or ".join(Assessment.Status.values), True),
+    "created_at": WHEN,
+    "created_by": EMAIL,
+    "completed_at": (_or_null(_is_datetime), "a date and time (ISO 8601) or null", False),
+    "completed_by": EMAIL,
+    "age_groups": (
+        lambda value: _is_text_list(value) and set(value) <= set(AgeGroup.values),
+        f"a list of age groups ({', '.join(AgeGroup.values)})",
+        False,
+    ),
+    "domains": (
+        lambda value: _is_text_list(value) and bool(value),
+        "a non-empty list of domain keys",
+        True,
+    ),
+}
+FACTOR_SPEC: Spec = {
+    "factor": KEY,
+    "relevant": (_or_null(lambda value: isinstance(value, bool)), "true, false or null", False),
+    "note": TEXT,
+}
+QUESTION_SPEC: Spec = {
+    "domain": KEY,
+    "question": KEY,
+    "stage": TEXT,
+    "text": TEXT,
+    "rating": RATING,
+    "current_practice": TEXT,
+    "next_steps": TEXT,
+    "action_owner": TEXT,
+    "target_date": (_or_null(_is_date), "a date (YYYY-MM-DD) or null", False),
+}
+CHECKLIST_SPEC: Spec = {"statement": KEY, "text": TEXT, "rating": RATING, "comment": TEXT}
+ACTIVITY_SPEC: Spec = {
+    "kind": (_one_of(Activity.Kind.values), " or ".join(Activity.Kind.values), True),
+    "user": EMAIL,
+    "at": WHEN,
+    "section": TEXT,
+    "item": TEXT,
+    "item_key": TEXT,
+    "field": TEXT,
+    "field_name": TEXT,
+    "old": TEXT,
+    "new": TEXT,
+}
+LISTS = {
+    "factors": FACTOR_SPEC,
+    "questions": QUESTION_SPEC,
+    "checklist": CHECKLIST_SPEC,
+    "activity": ACTIVITY_SPEC,
+}
+
+
+@transaction.atomic
+def import_assessment(*, data: Any, organisation: Organisation) -> Assessment:
+    """Create a new assessment of `organisation` from an exported file's data.
+
+    The edition must be installed (by key) and every answer's key must exist in it. Status,
+    timestamps and the activity history are kept; people are matched by email address (or left
+    empty when no account has it). Raises ValidationError listing every problem, and creates
+    nothing then.
+    """
+    problems = file_problems(data)
+    if problems:
+        raise ValidationError(problems, code="invalid")
+    edition_key = data["edition"]["key"]
+    edition = Edition.objects.filter(key=edition_key).first()
+    if edition is None:
+        raise ValidationError(
+            f"The edition “{edition_key}” of the framework is not installed here. Load it "
+            "first with `python manage.py load_framework FILE`, where FILE is that edition's "
+            f"data file (`export_framework --edition {edition_key}` writes one).",
+            code="edition",
+        )
+    if edition.is_draft:
+        raise ValidationError(
+            f"The edition “{edition_key}” is a draft here; assessments use a published edition.",
+            code="draft",
+        )
+    content = _content(edition, data)
+    if content.problems:
+        raise ValidationError(content.problems, code="keys")
+    return _create(data, organisation=organisation, edition=edition, content=content)
+
+
+def unmatched_emails(data: dict[str, Any]) -> list[str]:
+    """Email addresses a file names (who completed it, who did what) that no account has here."""
+    emails = _file_emails(data)
+    return sorted(emails - set(_users_by_email(emails)))
+
+
+def file_problems(data: Any) -> list[str]:
+    """What is wrong with the shape of an export file: format, required fields and types."""
+    if not isinstance(data, dict):
+        return ["The file is not an assessment export (expected a JSON object)."]
+    if data.get("format") != FORMAT:
+        return [f"The file is not an assessment export (expected “format”: “{FORMAT}”)."]
+    if data.get("format_version") != FORMAT_VERSION:
+        return [
+            f"format_version {data.get('format_version')!r} is not supported: this installation "
+            f"reads version {FORMAT_VERSION}."
+        ]
+    problems = []
+    problems += _check(data.get("edition"), EDITION_SPEC, "edition")
+    problems += _check(data.get("assessment"), ASSESSMENT_SPEC, "assessment")
+    for name, spec in LISTS.items():
+        rows = data.get(name, [])
+        if not isinstance(rows, list):
+            problems.append(f"{name}: expected a list.")
+            continue
+        for index, row in enumerate(rows):
+            problems += _check(row, spec, f"{name}[{index}]")
+    return problems
+
+
+def _check(row: Any, spec: Spec, where: str) -> list[str]:
+    if not isinstance(row, dict):
+        return [f"{where}: expected an object."]
+    problems = []
+    for field, (check, expected, required) in spec.items():
+        if field not in row:
+            if required:
+                problems.append(f"{where}.{field}: missing (required).")
+        elif not check(row[field]):
+            got = Truncator(repr(row[field])).chars(60)
+            problems.append(f"{where}.{field}: expected {expected}, got {got}.")
+    return problems
+
+
+@dataclass
+class _Content:
+    """The edition's rows that the file's answers go to, and any keys the edition lacks."""
+
+    domains: list[Domain]
+    factors: list[Factor]
+    questions: list[Question]
+    statements: list[ChecklistStatement]
+    problems: list[str]
+
+
+def _content(edition: Edition, data: dict[str, Any]) -> _Content:
+    domains = {domain.key: domain for domain in edition.domains.all()}
+    questions = {
+        (question.domain.key, question.key): question
+        for question in Question.objects.filter(domain__edition=edition).select_related("domain")
+    }
+    factors = {factor.key: factor for factor in edition.factors.all()}
+    statements = {statement.key: statement for statement in edition.checklist_statements.all()}
+    in_scope = [domains[key] for key in data["assessment"]["domains"] if key in domains]
+
+    unknown = [f"domain “{key}”" for key in data["assessment"]["domains"] if key not in domains]
+    unknown += _unknown(data.get("factors", []), factors, "factor", lambda row: row["factor"])
+    unknown += _unknown(
+        data.get("questions", []),
+        questions,
+        "question",
+        lambda row: (row["domain"], row["question"]),
+    )
+    unknown += _unknown(
+        data.get("checklist", []), statements, "checklist statement", lambda row: row["statement"]
+    )
+    problems = []
+    if unknown:
+        problems.append(f"These keys are not in the edition “{edition.key}”: {', '.join(unknown)}.")
+    scope = {domain.key for domain in in_scope}
+    outside = sorted({row["domain"] for row in data.get("questions", [])} - scope)
+    if outside:
+        problems.append(
+            "There are answers to questions of domains not listed in assessment.domains: "
+            + ", ".join(f"“{key}”" for key in outside)
+            + "."
+        )
+    for name, key_of in [
+        ("factors", lambda row: row["factor"]),
+        ("questions", lambda row: f"{row['domain']}/{row['question']}"),
+        ("checklist", lambda row: row["statement"]),
+    ]:
+        counted = Counter(key_of(row) for row in data.get(name, []))
+        twice = sorted(key for key, number in counted.items() if number > 1)
+        if twice:
+            problems.append(f"{name}: answered more than once: {', '.join(twice)}.")
+    return _Content(
+        domains=sorted(set(in_scope), key=lambda domain: (domain.position, domain.pk)),
+        factors=list(factors.values()),
+        questions=[question for question in questions.values() if question.domain.key in scope],
+        statements=list(statements.values()),
+        problems=problems,
+    )
+
+
+def _unknown(rows: list[dict], known: dict, label: str, key_of) -> list[str]:
+    missing = dict.fromkeys(key_of(row) for row in rows if key_of(row) not in known)
+    return [f"{label} “{'/'.join(key) if isinstance(key, tuple) else key}”" for key in missing]
+
+
+def _create(
+    data: dict[str, Any], *, organisation: Organisation, edition: Edition, content: _Content
+) -> Assessment:
+    meta = data["assessment"]
+    users = _users_by_email(_file_emails(data))
+
+    def user(email: str | None):
+        return users.get(email.lower()) if email else None
+
+    assessment = Assessment.objects.create(
+        organisation=organisation,
+        edition=edition,
+        title=meta["title"],
+        status=meta["status"],
+        age_groups=meta.get("age_groups", []),
+        created_at=datetime.fromisoformat(meta["created_at"]),
+        created_by=user(meta.get("created_by")),
+        completed_at=_parse_datetime(meta.get("completed_at")),
+        completed_by=user(meta.get("completed_by")),
+    )
+    assessment.domains.set(content.domains)
+    Section.objects.bulk_create(
+        Section(assessment=assessment, key=spec.key)
+        for spec in for_assessment(assessment, domains=content.domains)
+    )
+    factors = {row["factor"]: row for row in data.get("factors", [])}
+    FactorAnswer.objects.bulk_create(
+        FactorAnswer(
+            assessment=assessment,
+            factor=factor,
+            relevant=row.get("relevant"),
+            note=row.get("note", ""),
+        )
+        for factor in content.factors
+        for row in [factors.get(factor.key, {})]
+    )
+    questions = {(row["domain"], row["question"]): row for row in data.get("questions", [])}
+    QuestionAnswer.objects.bulk_create(
+        QuestionAnswer(
+            assessment=assessment,
+            question=question,
+            rating=WORD_RATINGS.get(row.get("rating")),
+            current_practice=row.get("current_practice", ""),
+            next_steps=row.get("next_steps", ""),
+            action_owner=row.get("action_owner", ""),
+            target_date=date.fromisoformat(row["target_date"]) if row.get("target_date") else None,
+        )
+        for question in content.questions
+        for row in [questions.get((question.domain.key, question.key), {})]
+    )
+    statements = {row["statement"]: row for row in data.get("checklist", [])}
+    ChecklistAnswer.objects.bulk_create(
+        ChecklistAnswer(
+            assessment=assessment,
+            statement=statement,
+            rating=WORD_RATINGS.get(row.get("rating")),
+            comment=row.get("comment", ""),
+        )
+        for statement in content.statements
+        for row in [statements.get(statement.key, {})]
+    )
+    # In the file's order (oldest first), so the history lists same-time entries as before.
+    Activity.objects.bulk_create(
+        Activity(
+            assessment=assessment,
+            kind=row["kind"],
+            user=user(row.get("user")),
+            at=datetime.fromisoformat(row["at"]),
+            section_key=row.get("section", ""),
+            item=row.get("item", ""),
+            item_key=row.get("item_key", ""),
+            field=row.get("field", ""),
+            field_name=row.get("field_name", ""),
+            old_value=row.get("old", ""),
+            new_value=row.get("new", ""),
+        )
+        for row in data.get("activity", [])
+    )
+    services.refresh_section_statuses(assessment)
+    return assessment
+
+
+def _parse_datetime(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _file_emails(data: dict[str, Any]) -> set[str]:
+    meta = data["assessment"]
+    emails = [meta.get("created_by"), meta.get("completed_by")]
+    emails += [row.get("user") for row in data.get("activity", [])]
+    return {email.lower() for email in emails if email}
+
+
+def _users_by_email(emails: set[str]) -> dict[str, Any]:
+    """Accounts by lower-cased email address (the oldest account where several share one)."""
+    users = (
+        get_user_model()
+        .objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+        .order_by("-pk")
+    )
+    return {user.email_lower: user for user in users}

@@ -1,0 +1,1 @@
+"""Accounts, organisations, their members and invitations."""

@@ -1,0 +1,172 @@
+"""Forms of accounts and organisations. Every text field states its length limit in its hint
+and enforces it with a clear message.
+"""
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.models import User
+from django.db.models import Q
+
+from assessments.models import (
+    AgeGroup,
+    Nation,
+    Organisation,
+    Role,
+)
+
+
+class LowercaseEmailField(forms.EmailField):
+    """An email address as a username: accounts are keyed by the lower-cased address."""
+
+    def to_python(self, value):
+        return super().to_python(value).lower()
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    username = LowercaseEmailField(
+        label="Email address",
+        help_text="The email address you created your account with.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": "Enter your email address"},
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        help_text="Passwords are case-sensitive.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": (
+            "Enter the email address and password of your account. "
+            "If you have forgotten your password, you can reset it."
+        ),
+    }
+
+
+class SignupForm(auth_forms.BaseUserCreationForm):
+    email = LowercaseEmailField(
+        label="Email address",
+        max_length=150,
+        help_text="You will use it to log in. Up to 150 characters.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Enter your email address",
+            "max_length": "Email address must be 150 characters or fewer",
+        },
+    )
+    password1, password2 = auth_forms.SetPasswordMixin.create_password_fields(
+        label1="Create a password", label2="Confirm your password"
+    )
+
+    class Meta(auth_forms.BaseUserCreationForm.Meta):
+        fields = ("email",)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+            raise forms.ValidationError(
+                "An account with this email address already exists. "
+                "Log in, or reset your password if you have forgotten it.",
+                code="taken",
+            )
+        return email
+
+    def _post_clean(self) -> None:
+        # The username is the email; set it before Django validates the password against it.
+        self.instance.username = self.cleaned_data.get("email", "")
+        super()._post_clean()
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="The email address you created your account with.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": "Enter your email address"},
+    )
+
+
+class OrganisationForm(forms.ModelForm):
+    name = forms.CharField(
+        label="Organisation name",
+        max_length=200,
+        help_text="As people know it, for example Hillside Academy. Up to 200 characters.",
+        error_messages={
+            "required": "Enter the name of your organisation",
+            "max_length": "Organisation name must be 200 characters or fewer",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="What type of organisation is it?",
+        choices=Organisation.Kind.choices,
+        widget=forms.RadioSelect,
+        help_text="Choose the one that fits best.",
+        error_messages={"required": "Select the type of organisation"},
+    )
+    nations = forms.MultipleChoiceField(
+        label="Which UK nations do you work in?",
+        choices=Nation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"required": "Select at least one UK nation"},
+    )
+    age_groups = forms.MultipleChoiceField(
+        label="Which age groups do you work with?",
+        choices=AgeGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. New assessments start with these age groups.",
+        error_messages={"required": "Select at least one age group"},
+    )
+    additional_vulnerabilities = forms.TypedChoiceField(
+        label="Do you work with people with additional vulnerabilities?",
+        choices=[(True, "Yes"), (False, "No")],
+        coerce=lambda value: value == "True",
+        widget=forms.RadioSelect,
+        help_text=(
+            "For example people with special educational needs or disabilities, care "
+            "experience, or mental health needs."
+        ),
+        error_messages={
+            "required": "Select yes if you work with people with additional vulnerabilities"
+        },
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "nations", "age_groups", "additional_vulnerabilities"]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will email a link to join. It works once, for 7 days.",
+        error_messages={
+            "required": "Enter the email address of the person to invite",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        initial=Role.EDITOR,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Viewers read assessments and download reports. Editors also answer them. "
+            "Owners also manage members and settings."
+        ),
+        error_messages={"required": "Select a role"},
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        help_text="What this member can do in the organisation.",
+        error_messages={"required": "Select a role", "invalid_choice": "Select a role"},
+    )

@@ -1,0 +1,137 @@
+"""The reporting pages: the organisation's dashboard, the report (HTML and PDF) and the
+comparison of two assessments. The report and its PDF come from one context builder,
+`report.build_report`."""
+
+import io
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from assessments import access
+from assessments.access import get_assessment, get_membership
+from assessments.models import Organisation
+from assessments.reporting import charts, queries
+from assessments.reporting.comparison import compare
+from assessments.reporting.forms import CompareForm
+from assessments.reporting.pdf import pdf_filename, pdf_for
+from assessments.reporting.queries import AssessmentSummary, previous_assessment
+from assessments.reporting.report import build_report
+
+# --- Dashboard -----------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest, org: str) -> HttpResponse:
+    """Any member's view of the organisation and its assessments, in a fixed number of queries."""
+    membership = access.get_membership(request, org)
+    organisation = membership.organisation
+    summaries = queries.organisation_assessments(organisation)
+    completed = sorted(
+        (summary for summary in summaries if summary.assessment.is_locked),
+        key=lambda summary: summary.assessment.completed_at,
+    )
+    context = {
+        "membership": membership,
+        "organisation": organisation,
+        "summaries": summaries,
+        "rows": [
+            (summary, queries.previous_completed(summary, completed)) for summary in summaries
+        ],
+        "trend": _trend(organisation, completed) if completed else None,
+    }
+    return render(request, "assessments/dashboard.html", context)
+
+
+def _trend(organisation: Organisation, completed: list[AssessmentSummary]) -> SafeString:
+    """The headline and stage scores of the completed assessments, oldest first."""
+    stage_names = list(
+        dict.fromkeys(stage.name for summary in completed for stage, _ in summary.stages)
+    )
+    by_name = [{stage.name: value for stage, value in summary.stages} for summary in completed]
+    return charts.score_trend(
+        [
+            (
+                summary.assessment.title,
+                timezone.localdate(summary.assessment.completed_at),
+                summary.scores.overall,
+            )
+            for summary in completed
+        ],
+        stages=[(name, [scores.get(name) for scores in by_name]) for name in stage_names],
+        title=f"Scores of {organisation.name} over time",
+        description=(
+            "The headline score of each completed assessment, oldest first, with the score of "
+            "each stage."
+        ),
+        chart_id="score-trend",
+    )
+
+
+# --- Report ---------------------------------------------------------------------------------
+
+
+@login_required
+def report(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    membership, assessment = get_assessment(request, org, pk)
+    context = {
+        "membership": membership,
+        "organisation": assessment.organisation,
+        "assessment": assessment,
+        "report": build_report(assessment),
+    }
+    return render(request, "assessments/report.html", context)
+
+
+@login_required
+def report_pdf(request: HttpRequest, org: str, pk: int) -> FileResponse:
+    _, assessment = get_assessment(request, org, pk)
+    pdf = pdf_for(assessment)
+    file = pdf.open("rb") if isinstance(pdf, Path) else io.BytesIO(pdf)
+    return FileResponse(
+        file, as_attachment=True, filename=pdf_filename(assessment), content_type="application/pdf"
+    )
+
+
+# --- Comparison -----------------------------------------------------------------------------
+
+
+@login_required
+def assessment_compare(request: HttpRequest, org: str) -> HttpResponse:
+    """?a=<id>&b=<id> compares; without two different ids, a form to choose them."""
+    membership = get_membership(request, org)
+    organisation = membership.organisation
+    a_id, b_id = request.GET.get("a", ""), request.GET.get("b", "")
+    comparison = None
+    if a_id.isdigit() and b_id.isdigit() and a_id != b_id:
+        _, a = get_assessment(request, org, int(a_id))
+        _, b = get_assessment(request, org, int(b_id))
+        comparison = compare(a, b)
+    # Both given but not two assessments to compare: say why next to the fields.
+    data = request.GET if a_id and b_id and comparison is None else None
+    form = CompareForm(
+        data, organisation=organisation, initial=_preselected(organisation, a_id, b_id)
+    )
+    context = {
+        "membership": membership,
+        "organisation": organisation,
+        "comparison": comparison,
+        "form": form,
+        "enough": comparison is not None or organisation.assessments.count() > 1,
+    }
+    return render(request, "assessments/assessment_compare.html", context)
+
+
+def _preselected(organisation: Organisation, a_id: str, b_id: str) -> dict:
+    """The chosen assessments; by default B is the latest and A the last completed before it."""
+    assessments = organisation.assessments.all()
+    if b_id.isdigit():
+        b = assessments.filter(pk=b_id).first()
+    else:
+        b = assessments.exclude(pk=a_id).first() if a_id.isdigit() else assessments.first()
+    if a_id.isdigit():
+        return {"a": a_id, "b": b}
+    return {"a": previous_assessment(b) if b else None, "b": b}

@@ -1,0 +1,337 @@
+"""Forms of the walk-through: starting an assessment and one small form per answer on a section
+page. Every text field states its length limit in its hint and enforces it with a clear message.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django import forms
+from django.db.models import Model
+from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from assessments.models import (
+    AgeGroup,
+    Assessment,
+    ChecklistAnswer,
+    FactorAnswer,
+    Organisation,
+    QuestionAnswer,
+    Rating,
+)
+from assessments.walkthrough.display import display_answer
+from assessments.walkthrough.services import EditConflict
+from assessments.walkthrough.specs import item_key
+from framework.models import Domain, Edition
+
+RATING_ERROR = "Choose Poorly, Moderately or Well"
+# Answer forms are prefixed f<factor pk>, q<question pk> or s<statement pk>.
+ANSWER_PREFIX = re.compile(r"^([fqs]\d+)-")
+
+
+def _limit(name: str, limit: int) -> dict[str, str]:
+    return {"max_length": f"{name} must be {limit:,} characters or fewer"}
+
+
+def _name_limits(form: forms.Form, names: dict[str, str]) -> None:
+    """Name the answer in length messages: the error summary lists many similar fields."""
+    for field, name in names.items():
+        limit = form.fields[field].max_length
+        form.fields[field].error_messages |= _limit(name, limit)
+
+
+def _hidden(text: str) -> str:
+    """Context for screen readers, e.g. which question a repeated label belongs to."""
+    return format_html('<span class="visually-hidden"> ({})</span>', text)
+
+
+class AssessmentStartForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="For example “Spring 2027 review”. Up to 200 characters.",
+        error_messages={"required": "Enter a title", **_limit("Title", 200)},
+    )
+    domains = forms.ModelMultipleChoiceField(
+        label="Which domains are in scope?",
+        queryset=Domain.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select every domain your organisation influences.",
+        error_messages={
+            "required": "Select at least one domain",
+            "invalid_choice": "Select domains from the list",
+            "invalid_pk_value": "Select domains from the list",
+        },
+    )
+    based_on = forms.ModelChoiceField(
+        label="Start from a previous assessment (optional)",
+        queryset=Assessment.objects.none(),
+        required=False,
+        empty_label="No, start with empty answers",
+        help_text="Its answers are copied into the new assessment, so you only change what "
+        "is different now.",
+        error_messages={"invalid_choice": "Select one of your organisation’s assessments"},
+    )
+
+    def __init__(self, *args, edition: Edition, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domains"].queryset = edition.domains.all()
+        self.fields["based_on"].queryset = organisation.assessments.select_related("edition")
+        self.fields["based_on"].label_from_instance = lambda previous: (
+            f"{previous.title} (started {previous.created_at:%-d %B %Y})"
+        )
+
+
+def start_initial(*, edition: Edition, based_on: Assessment | None) -> dict:
+    """Prefill the start form from a previous assessment: its scope, by domain keys."""
+    if based_on is None:
+        return {}
+    keys = based_on.domains.values_list("key", flat=True)
+    return {"based_on": based_on, "domains": list(edition.domains.filter(key__in=keys))}
+
+
+class VersionForm(forms.Form):
+    """The section's version when the page was opened, to notice someone else's save."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class RatingField(forms.TypedChoiceField):
+    widget = forms.RadioSelect
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            choices=Rating.choices,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            error_messages={"invalid_choice": RATING_ERROR},
+            **kwargs,
+        )
+
+
+class FactorAnswerForm(forms.Form):
+    relevant = forms.TypedChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose Yes or No"},
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text="Optional. Up to 2,000 characters.",
+        error_messages=_limit("Notes", 2000),
+    )
+
+    def __init__(self, *args, answer: FactorAnswer, **kwargs) -> None:
+        relevant = {True: "yes", False: "no"}.get(answer.relevant)
+        initial = {"relevant": relevant, "note": answer.note}
+        super().__init__(*args, prefix=f"f{answer.factor_id}", initial=initial, **kwargs)
+        name = answer.factor.name
+        self.fields["relevant"].label = format_html(
+            '{}<span class="d-block fw-normal mt-1">Relevant to us?</span>', name
+        )
+        self.fields["note"].label = format_html("Notes{}", _hidden(name))
+        _name_limits(self, {"note": f"Notes on {name}"})
+
+
+QUESTION_FIELDS = ["rating", "current_practice", "next_steps", "action_owner", "target_date"]
+
+
+class QuestionAnswerForm(forms.Form):
+    rating = RatingField()
+    current_practice = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
+        help_text="Up to 5,000 characters.",
+        error_messages=_limit("What you do now", 5000),
+    )
+    next_steps = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+        help_text="Up to 5,000 characters.",
+        error_messages=_limit("What you will do next", 5000),
+    )
+    action_owner = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Optional. A name or a role. Up to 200 characters.",
+        error_messages=_limit("Who will do it", 200),
+    )
+    # A text box, not type="date": a browser's date picker sends an impossible or half-typed
+    # date as an empty value, which would lose what was typed without a word.
+    target_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}
+        ),
+        input_formats=["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"],
+        help_text="Optional. Day/month/year, for example 31/3/2027.",
+        error_messages={"invalid": "By when must be a real date, for example 31/3/2027"},
+    )
+
+    def __init__(self, *args, answer: QuestionAnswer, **kwargs) -> None:
+        initial = {field: getattr(answer, field) for field in QUESTION_FIELDS}
+        super().__init__(*args, prefix=f"q{answer.question_id}", initial=initial, **kwargs)
+        self.fields["rating"].label = answer.question.text
+        self.fields["rating"].help_text = "How well do you do this? You can rate it later."
+        stage = answer.question.stage.name
+        for field, label in [
+            ("current_practice", "What you do now, with evidence"),
+            ("next_steps", "What you will do next"),
+            ("action_owner", "Who will do it"),
+            ("target_date", "By when"),
+        ]:
+            self.fields[field].label = format_html("{}{}", label, _hidden(stage))
+        _name_limits(
+            self,
+            {
+                "current_practice": f"What you do now ({stage})",
+                "next_steps": f"What you will do next ({stage})",
+                "action_owner": f"Who will do it ({stage})",
+            },
+        )
+        self.fields["target_date"].error_messages["invalid"] = (
+            f"By when ({stage}) must be a real date, for example 31/3/2027"
+        )
+
+
+class ChecklistAnswerForm(forms.Form):
+    rating = RatingField(help_text="Choose one.")
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text="Optional. Up to 2,000 characters.",
+        error_messages=_limit("Comment", 2000),
+    )
+
+    def __init__(self, *args, answer: ChecklistAnswer, **kwargs) -> None:
+        initial = {"rating": answer.rating, "comment": answer.comment}
+        super().__init__(*args, prefix=f"s{answer.statement_id}", initial=initial, **kwargs)
+        self.fields["rating"].label = answer.statement.text
+        short = Truncator(answer.statement.text).chars(60)
+        self.fields["comment"].label = format_html("Comment{}", _hidden(short))
+        _name_limits(self, {"comment": f"Comment on “{short}”"})
+
+
+class AgeGroupsForm(forms.Form):
+    age_groups = forms.MultipleChoiceField(
+        label="Which age groups does this assessment cover?",
+        choices=AgeGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. We filled these in from your organisation’s details.",
+        error_messages={"invalid_choice": "Select age groups from the list"},
+    )
+
+    def __init__(self, *args, assessment: Assessment, **kwargs) -> None:
+        super().__init__(*args, initial={"age_groups": assessment.age_groups}, **kwargs)
+
+    def clean_age_groups(self) -> list[str]:
+        chosen = set(self.cleaned_data["age_groups"])
+        return [value for value in AgeGroup.values if value in chosen]
+
+
+@dataclass
+class AnswerRow:
+    answer: FactorAnswer | QuestionAnswer | ChecklistAnswer | Assessment
+    form: forms.Form
+
+
+@dataclass
+class SectionForms:
+    """A section page's forms: one small form per answer row, plus the section's version.
+
+    The people section also has the assessment's age groups (`age_groups`, a row of its own).
+    """
+
+    rows: list[AnswerRow]
+    version: VersionForm
+    age_groups: AnswerRow | None = None
+
+    @property
+    def answer_rows(self) -> list[AnswerRow]:
+        return [self.age_groups, *self.rows] if self.age_groups else self.rows
+
+    @property
+    def forms(self) -> list[forms.Form]:
+        return [self.version, *(row.form for row in self.answer_rows)]
+
+    def is_valid(self) -> bool:
+        return all([form.is_valid() for form in self.forms])
+
+    def foreign_prefixes(self, data: QueryDict) -> list[str]:
+        """Answer prefixes in the posted data that do not belong to this section."""
+        own = {row.form.prefix for row in self.rows}
+        posted = {match[1] for key in data if (match := ANSWER_PREFIX.match(key))}
+        return sorted(posted - own)
+
+    def changes(self) -> list[tuple[Model, dict]]:
+        """(answer row, new values) for services.save_section."""
+        return [(row.answer, row.form.cleaned_data) for row in self.answer_rows]
+
+    def merged_data(self, conflict: EditConflict, data: QueryDict) -> QueryDict:
+        """The posted data to show after someone else's save, to be saved against their version.
+
+        Answers this user changed keep what they typed (the conflict lists the other values).
+        Answers they left as they were take the other person's saved value, so saving again
+        never undoes someone else's change by accident. Call after is_valid(), with rows read
+        after the other person's save.
+        """
+        merged = data.copy()
+        merged["version"] = str(conflict.section.version)
+        opened_with = {}
+        for entry in reversed(conflict.changes):  # oldest first: the value when the page opened
+            opened_with.setdefault((entry.item_key, entry.field_name), entry.old_value)
+        for row in self.answer_rows:
+            key = item_key(row.answer)
+            for field, typed in row.form.cleaned_data.items():
+                opened = opened_with.get((key, field))
+                if opened is not None and display_answer(field, typed) == opened:
+                    _put(merged, row.form.add_prefix(field), getattr(row.answer, field))
+        return merged
+
+
+def _put(data: QueryDict, key: str, value) -> None:
+    """Set a saved model value in posted data, as a browser would post it."""
+    if isinstance(value, list):
+        data.setlist(key, value)
+    elif value is None:
+        data.pop(key, None)
+    elif isinstance(value, bool):
+        data[key] = "yes" if value else "no"
+    elif isinstance(value, date):
+        data[key] = value.isoformat()
+    else:
+        data[key] = str(value)
+
+
+def _version_form(data: QueryDict | None, version: int) -> VersionForm:
+    return VersionForm(data, initial={"version": version})
+
+
+def people_forms(
+    assessment: Assessment, answers: list[FactorAnswer], version: int, data=None
+) -> SectionForms:
+    age_groups = AnswerRow(assessment, AgeGroupsForm(data, assessment=assessment))
+    rows = [AnswerRow(answer, FactorAnswerForm(data, answer=answer)) for answer in answers]
+    return SectionForms(rows, _version_form(data, version), age_groups)
+
+
+def domain_forms(answers: list[QuestionAnswer], version: int, data=None) -> SectionForms:
+    rows = [AnswerRow(answer, QuestionAnswerForm(data, answer=answer)) for answer in answers]
+    return SectionForms(rows, _version_form(data, version))
+
+
+def checklist_forms(answers: list[ChecklistAnswer], version: int, data=None) -> SectionForms:
+    rows = [AnswerRow(answer, ChecklistAnswerForm(data, answer=answer)) for answer in answers]
+    return SectionForms(rows, _version_form(data, version))

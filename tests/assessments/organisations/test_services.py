@@ -1,0 +1,246 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Invitation, Membership, Organisation, Role, hash_token
+from assessments.organisations import queries as organisation_queries
+from assessments.organisations import services as organisation_services
+
+
+def test_create_organisation_makes_creator_owner(make_organisation, owner):
+    organisation = make_organisation(owner, name="Hillside Academy")
+
+    assert organisation.slug == "hillside-academy"
+    assert organisation.nations == ["england"]
+    membership = Membership.objects.get(organisation=organisation)
+    assert (membership.user, membership.role) == (owner, Role.OWNER)
+
+
+def test_create_organisation_gives_a_free_slug(make_organisation, owner, editor):
+    make_organisation(owner, name="Hillside Academy")
+
+    second = make_organisation(editor, name="Hillside  Academy!")
+
+    assert second.slug == "hillside-academy-2"
+
+
+def test_create_organisation_avoids_slugs_of_fixed_urls(make_organisation, owner):
+    organisation = make_organisation(owner, name="New")
+
+    assert organisation.slug == "new-2"
+
+
+def test_update_organisation_keeps_slug(organisation):
+    organisation_services.update_organisation(
+        organisation=organisation, name="Hillside Learning Trust", nations=["wales"]
+    )
+
+    organisation.refresh_from_db()
+    assert organisation.name == "Hillside Learning Trust"
+    assert organisation.nations == ["wales"]
+    assert organisation.slug == "hillside-academy"
+
+
+def test_invite_member_stores_only_a_hash_and_emails_the_link(
+    organisation, owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, token = organisation_services.invite_member(
+            organisation=organisation,
+            email=" New@Hillside.example ",
+            role=Role.VIEWER,
+            invited_by=owner,
+        )
+
+    assert invitation.email == "new@hillside.example"
+    assert invitation.token_hash == hash_token(token)
+    assert invitation.is_usable
+    assert invitation.expires_at - timezone.now() > timedelta(days=6, hours=23)
+    assert len(mailoutbox) == 1
+    body = mailoutbox[0].body
+    assert mailoutbox[0].to == ["new@hillside.example"]
+    assert reverse("assessments:accept_invitation", args=[token]) in body
+    assert "owner@hillside.example has invited you to join Hillside Academy" in body
+    assert "as viewer" in body
+
+
+def test_invite_member_refuses_existing_member(organisation, owner, mailoutbox):
+    with pytest.raises(ValidationError, match="already a member"):
+        organisation_services.invite_member(
+            organisation=organisation,
+            email="Editor@Hillside.example",
+            role=Role.VIEWER,
+            invited_by=owner,
+        )
+
+    assert not Invitation.objects.exists()
+    assert mailoutbox == []
+
+
+def test_invite_member_sends_no_email_when_the_transaction_rolls_back(
+    organisation, owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        organisation_services.invite_member(
+            organisation=organisation,
+            email="new@hillside.example",
+            role=Role.VIEWER,
+            invited_by=owner,
+        )
+        raise RuntimeError("something later in the same transaction failed")
+
+    assert callbacks == []
+    assert mailoutbox == []
+    assert not Invitation.objects.exists()
+
+
+def test_inviting_the_same_address_again_resends_the_first_invitation(
+    organisation, owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first, old_token = organisation_services.invite_member(
+            organisation=organisation,
+            email="new@hillside.example",
+            role=Role.VIEWER,
+            invited_by=owner,
+        )
+    Invitation.objects.filter(pk=first.pk).update(expires_at=timezone.now() + timedelta(days=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again, new_token = organisation_services.invite_member(
+            organisation=organisation,
+            email="NEW@hillside.example",
+            role=Role.EDITOR,
+            invited_by=owner,
+        )
+
+    assert Invitation.objects.get().pk == first.pk == again.pk
+    assert again.role == Role.EDITOR
+    assert again.expires_at - timezone.now() > timedelta(days=6, hours=23)
+    assert organisation_queries.find_invitation(old_token) is None
+    assert organisation_queries.find_invitation(new_token).pk == first.pk
+    assert [message.to for message in mailoutbox] == [["new@hillside.example"]] * 2
+    assert reverse("assessments:accept_invitation", args=[new_token]) in mailoutbox[1].body
+
+
+def test_inviting_again_after_acceptance_makes_a_new_invitation(organisation, owner, outsider):
+    first, _ = organisation_services.invite_member(
+        organisation=organisation,
+        email="someone@elsewhere.example",
+        role=Role.VIEWER,
+        invited_by=owner,
+    )
+    organisation_services.accept_invitation(invitation=first, user=outsider)
+    organisation_services.remove_member(membership=organisation.memberships.get(user=outsider))
+
+    second, _ = organisation_services.invite_member(
+        organisation=organisation,
+        email="someone@elsewhere.example",
+        role=Role.VIEWER,
+        invited_by=owner,
+    )
+
+    assert second.pk != first.pk
+    assert second.is_usable
+
+
+def test_find_invitation_by_token(organisation, owner):
+    invitation, token = organisation_services.invite_member(
+        organisation=organisation, email="new@hillside.example", role=Role.EDITOR, invited_by=owner
+    )
+
+    assert organisation_queries.find_invitation(token) == invitation
+    assert organisation_queries.find_invitation("not-a-token") is None
+
+
+def test_accept_invitation_adds_membership_once(organisation, owner, outsider):
+    invitation, _ = organisation_services.invite_member(
+        organisation=organisation, email="new@hillside.example", role=Role.VIEWER, invited_by=owner
+    )
+
+    membership = organisation_services.accept_invitation(invitation=invitation, user=outsider)
+
+    assert (membership.organisation, membership.role) == (organisation, Role.VIEWER)
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == outsider
+    with pytest.raises(ValidationError):
+        organisation_services.accept_invitation(invitation=invitation, user=outsider)
+
+
+def test_accept_invitation_refuses_expired(organisation, owner, outsider):
+    invitation, _ = organisation_services.invite_member(
+        organisation=organisation, email="new@hillside.example", role=Role.VIEWER, invited_by=owner
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
+
+    with pytest.raises(ValidationError):
+        organisation_services.accept_invitation(invitation=invitation, user=outsider)
+
+    assert not organisation.memberships.filter(user=outsider).exists()
+
+
+def test_accept_invitation_keeps_existing_role(organisation, owner, viewer):
+    invitation, _ = organisation_services.invite_member(
+        organisation=organisation, email="other@hillside.example", role=Role.OWNER, invited_by=owner
+    )
+
+    membership = organisation_services.accept_invitation(invitation=invitation, user=viewer)
+
+    assert membership.role == Role.VIEWER
+
+
+def test_change_role(organisation, editor):
+    membership = organisation.memberships.get(user=editor)
+
+    organisation_services.change_role(membership=membership, role=Role.OWNER)
+
+    membership.refresh_from_db()
+    assert membership.role == Role.OWNER
+
+
+def test_change_role_keeps_last_owner(organisation, owner):
+    membership = organisation.memberships.get(user=owner)
+
+    with pytest.raises(ValidationError, match="at least one owner"):
+        organisation_services.change_role(membership=membership, role=Role.EDITOR)
+
+    membership.refresh_from_db()
+    assert membership.role == Role.OWNER
+
+
+def test_change_role_of_owner_when_another_owner_exists(organisation, owner, editor):
+    organisation.memberships.filter(user=editor).update(role=Role.OWNER)
+    membership = organisation.memberships.get(user=owner)
+
+    organisation_services.change_role(membership=membership, role=Role.VIEWER)
+
+    membership.refresh_from_db()
+    assert membership.role == Role.VIEWER
+
+
+def test_remove_member(organisation, viewer):
+    organisation_services.remove_member(membership=organisation.memberships.get(user=viewer))
+
+    assert not organisation.memberships.filter(user=viewer).exists()
+
+
+def test_remove_member_keeps_last_owner(organisation, owner):
+    with pytest.raises(ValidationError, match="at least one owner"):
+        organisation_services.remove_member(membership=organisation.memberships.get(user=owner))
+
+    assert organisation.memberships.filter(user=owner, role=Role.OWNER).exists()
+
+
+def test_organisation_belongs_to_several_users_and_users_to_several(organisation, outsider, editor):
+    elsewhere = Organisation.objects.get(name="Elsewhere Trust")
+    elsewhere.memberships.create(user=editor, role=Role.VIEWER)
+
+    assert set(Organisation.objects.for_user(editor)) == {organisation, elsewhere}

@@ -1,0 +1,362 @@
+"""The report as a PDF, read back with pypdf: pages, contents, running text, hostile answers,
+the download's headers, and the stored file of a completed assessment."""
+
+import io
+import logging
+import re
+import socket
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from assessments import storage
+from assessments.models import Assessment, Organisation, Rating
+from assessments.reporting import pdf
+from assessments.reporting.report import build_report
+from assessments.walkthrough import services
+
+DRAFT = "Draft — not yet completed"
+HOSTILE = "<script>alert(1)</script> Ŵŵ Ŷŷ 😀🎉"
+CONTENTS_LINE = re.compile(r"^(?P<title>\S.*?)\s*\.{3,}\s*(?P<page>\d+)$")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def fill(assessment: Assessment, **values) -> None:
+    """Rate and answer everything: Moderately with a next step, unless `values` say otherwise."""
+    assessment.question_answers.update(
+        **{
+            "rating": Rating.MODERATELY,
+            "current_practice": "We run a session each term.",
+            "next_steps": "Write a staff briefing on reporting routes.",
+            "action_owner": "Jo Bloggs",
+            "target_date": date(2027, 3, 31),
+        }
+        | values
+    )
+    assessment.checklist_answers.update(rating=Rating.MODERATELY, comment="Covered at induction.")
+
+
+@pytest.fixture
+def completed(assessment, owner) -> Assessment:
+    fill(assessment)
+    assessment.checklist_answers.filter(statement__key="report-harms").update(rating=Rating.POORLY)
+    assessment.checklist_answers.filter(statement__key="recognise-risk").update(rating=Rating.WELL)
+    return services.complete_assessment(assessment=assessment, user=owner)
+
+
+def pdf_url(assessment: Assessment) -> str:
+    return reverse("assessments:report_pdf", args=[assessment.organisation.slug, assessment.pk])
+
+
+def download(client, user, assessment: Assessment):
+    client.force_login(user)
+    response = client.get(pdf_url(assessment))
+    assert response.status_code == 200
+    return response, b"".join(response.streaming_content)
+
+
+def pages_of(content: bytes) -> list[str]:
+    """Each page's text, with runs of white space made single spaces."""
+    reader = PdfReader(io.BytesIO(content))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def render(assessment: Assessment) -> list[str]:
+    return pages_of(pdf.render_report_pdf(build_report(assessment)))
+
+
+def test_pdf_numbers_every_page_of_the_whole(completed):
+    pages = render(completed)
+
+    # Cover, contents, context, summary, charts, checklist, 2 domains, actions, signposting,
+    # about: at least eleven pages.
+    assert len(pages) >= 11
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+
+
+def test_pdf_contents_page_numbers_match_where_sections_start(completed):
+    content = pdf.render_report_pdf(build_report(completed))
+    pages = pages_of(content)
+    contents = PdfReader(io.BytesIO(content)).pages[1].extract_text()
+    entries = [
+        (match["title"], int(match["page"]))
+        for line in contents.splitlines()
+        if (match := CONTENTS_LINE.match(line.strip()))
+    ]
+
+    assert [title for title, _ in entries] == [
+        "Context",
+        "Executive summary",
+        "Charts",
+        "Self-assessment checklist",
+        "Environment domain",
+        "Content domain",
+        "Action plan",
+        "Signposted support",
+        "About this report",
+    ]
+    for title, number in entries:
+        # The first page after the contents that has the heading is the one the contents name.
+        first = next(n for n, text in enumerate(pages[2:], start=3) if title in text)
+        assert first == number, f"{title!r} starts on page {first}, not {number}"
+
+
+def test_pdf_says_who_and_what_with_every_statement_rating_action_and_resource(completed):
+    report = build_report(completed)
+    text = " ".join(pages_of(pdf.render_report_pdf(report)))
+
+    assert "Hillside Academy" in text
+    assert "Spring review" in text
+    for answer in report.checklist:
+        statement = re.escape(answer.statement.text)
+        assert re.search(f"{statement} {answer.get_rating_display()}", text), answer.statement.key
+    assert "Write a staff briefing on reporting routes." in text
+    resource = report.signposting[0].resources[0]
+    assert resource.title in text
+    assert resource.url in text
+    assert DRAFT not in text
+
+
+def test_pdf_links_to_resources(completed):
+    report = build_report(completed)
+    reader = PdfReader(io.BytesIO(pdf.render_report_pdf(report)))
+
+    uris = {
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/URI" in annotation.get_object().get("/A", {})
+    }
+
+    assert {resource.url for resource in report.signposting[0].resources} <= uris
+
+
+def test_pdf_embeds_its_fonts(completed):
+    reader = PdfReader(io.BytesIO(pdf.render_report_pdf(build_report(completed))))
+
+    fonts = {
+        font.get_object()["/BaseFont"]: font.get_object()
+        for page in reader.pages
+        for font in page["/Resources"].get("/Font", {}).values()
+    }
+
+    assert any("DejaVu-Sans" in name for name in fonts)
+    for font in fonts.values():
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
+
+
+def test_pdf_keeps_hostile_answers_as_text_without_breaking_the_layout(assessment, owner):
+    fill(assessment, current_practice=HOSTILE)
+    answers = list(assessment.question_answers.order_by("pk")[:2])
+    answers[0].current_practice = ("Mae'r plant yn dysgu am ddiogelwch ar-lein ŵŷ 😀 " * 400)[
+        :20000
+    ]
+    answers[0].next_steps = "ŵ" + "a" * 19999  # one unbroken 20,000-character "word"
+    answers[0].action_owner = "Ŵ" * 200
+    answers[1].next_steps = HOSTILE
+    for answer in answers:
+        answer.save()
+    assessment.checklist_answers.update(comment=HOSTILE)
+    assessment.organisation.name = "Ysgol Gymraeg Bro Ŵy a Chwm Tŷ 🏫 " + "Llanfair" * 20
+    assessment.organisation.save()
+    assessment = services.complete_assessment(assessment=assessment, user=owner)
+
+    pages = render(assessment)
+
+    text = " ".join(pages)
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page
+    assert "<script>alert(1)</script>" in text
+    assert "Ŵŵ Ŷŷ" in text
+    assert "Ysgol Gymraeg Bro Ŵy a Chwm Tŷ" in text
+    for answer in assessment.checklist_answers.select_related("statement"):
+        assert answer.statement.text in text
+
+
+def test_pdf_fetches_no_url(completed, monkeypatch, caplog):
+    """Even markup pointing at the server or the network loads nothing."""
+    connections = []
+    monkeypatch.setattr(socket.socket, "connect", lambda *args: connections.append(args))
+    original = pdf.render_to_string
+
+    def with_links(template, context):
+        html = original(template, context)
+        return html.replace(
+            "</head>",
+            '<link rel="stylesheet" href="http://127.0.0.1:8000/static/css/site.css"></head>',
+        ).replace("<body", '<body style="background: url(/static/x.png)"', 1) + (
+            '<img src="http://testserver/orgs/">'
+        )
+
+    monkeypatch.setattr(pdf, "render_to_string", with_links)
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        content = pdf.render_report_pdf(build_report(completed))
+
+    assert content.startswith(b"%PDF")
+    assert connections == []
+    assert "refused" in caplog.text
+
+
+def test_pdf_download_headers(client, viewer, completed):
+    response, content = download(client, viewer, completed)
+
+    assert response["Content-Type"] == "application/pdf"
+    day = timezone.localdate(completed.completed_at).isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="hillside-academy-spring-review-{day}.pdf"'
+    )
+    assert int(response["Content-Length"]) == len(content)
+    assert content.startswith(b"%PDF")
+
+
+def test_pdf_filename_of_a_draft_has_todays_date(assessment):
+    today = timezone.localdate().isoformat()
+
+    assert pdf.pdf_filename(assessment) == f"hillside-academy-spring-review-{today}.pdf"
+
+
+def test_pdf_of_a_completed_assessment_is_stored_and_served_again(
+    client, viewer, completed, monkeypatch
+):
+    _, first = download(client, viewer, completed)
+    stored = storage.stored_pdf_path(completed)
+    assert stored.read_bytes() == first
+
+    def render_again(report):
+        raise AssertionError("The stored PDF should be served, not rendered again.")
+
+    monkeypatch.setattr(pdf, "render_report_pdf", render_again)
+    _, second = download(client, viewer, completed)
+
+    assert second == first
+
+
+def test_reopening_throws_the_stored_pdf_away(
+    client, owner, completed, django_capture_on_commit_callbacks
+):
+    download(client, owner, completed)
+    stored = storage.stored_pdf_path(completed)
+    assert stored.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reopened = services.reopen_assessment(assessment=completed, user=owner)
+
+    assert not stored.exists()
+    assert storage.stored_pdf_path(reopened) is None
+    _, content = download(client, owner, reopened)
+    assert DRAFT in pages_of(content)[0]
+    assert list(stored.parent.iterdir()) == []
+
+
+def test_completing_again_never_serves_the_old_pdf(client, owner, completed):
+    old = storage.stored_pdf_path(completed)
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"%PDF-old")
+    services.reopen_assessment(assessment=completed, user=owner)
+    old.write_bytes(b"%PDF-old")  # e.g. written by a render that finished after the reopening
+    again = services.complete_assessment(assessment=completed, user=owner)
+
+    _, content = download(client, owner, again)
+
+    assert content != b"%PDF-old"
+    assert storage.stored_pdf_path(again) != old
+
+
+def test_deleting_throws_the_stored_pdf_away(
+    client, owner, completed, django_capture_on_commit_callbacks
+):
+    download(client, owner, completed)
+    stored = storage.stored_pdf_path(completed)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_assessment(assessment=completed)
+
+    assert not stored.exists()
+
+
+@pytest.mark.parametrize("action", ["reopen", "delete"])
+def test_a_rolled_back_reopen_or_delete_keeps_the_stored_pdf(
+    client, owner, completed, action, django_capture_on_commit_callbacks
+):
+    download(client, owner, completed)
+    stored = storage.stored_pdf_path(completed)
+    pk = completed.pk
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        if action == "reopen":
+            services.reopen_assessment(assessment=completed, user=owner)
+        else:
+            services.delete_assessment(assessment=completed)
+        raise RuntimeError("something later in the same transaction failed")
+
+    assert callbacks == []
+    assert stored.exists()
+    assert Assessment.objects.get(pk=pk).is_locked
+
+
+def test_deleting_an_organisation_in_the_admin_throws_its_pdfs_away(
+    client, owner, completed, django_capture_on_commit_callbacks
+):
+    download(client, owner, completed)
+    stored = storage.stored_pdf_path(completed)
+    admin = User.objects.create_superuser("admin@example.com", "admin@example.com", "pw-12345678")
+    client.force_login(admin)
+    url = reverse("admin:assessments_organisation_delete", args=[completed.organisation_id])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Organisation.objects.filter(pk=completed.organisation_id).exists()
+    assert not stored.exists()
+
+
+def test_deleting_organisations_in_bulk_in_the_admin_throws_their_pdfs_away(
+    client, owner, completed, django_capture_on_commit_callbacks
+):
+    download(client, owner, completed)
+    stored = storage.stored_pdf_path(completed)
+    admin = User.objects.create_superuser("admin@example.com", "admin@example.com", "pw-12345678")
+    client.force_login(admin)
+    data = {
+        "action": "delete_selected",
+        "_selected_action": [completed.organisation_id],
+        "post": "yes",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:assessments_organisation_changelist"), data)
+
+    assert response.status_code == 302
+    assert not Organisation.objects.filter(pk=completed.organisation_id).exists()
+    assert not stored.exists()
+
+
+def test_draft_pdf_says_draft_on_every_page_and_is_never_stored(client, viewer, assessment):
+    fill(assessment)
+    assessment.question_answers.filter(question__domain__key="content").update(rating=None)
+
+    _, content = download(client, viewer, assessment)
+
+    pages = pages_of(content)
+    assert all(DRAFT in page for page in pages)
+    assert "Not rated" in " ".join(pages)
+    assert "12 of 16 items rated" in " ".join(pages)
+    assert "0 of 4 rated" in " ".join(pages)
+    assert not (storage.stored_pdf_path(assessment) or storage._store()).exists()

@@ -1,0 +1,166 @@
+"""The report page: every section from the one context builder, for any member, in a fixed
+number of queries."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.models import Assessment, Rating
+from assessments.walkthrough import services
+
+ALL_DOMAINS = ("environment", "content", "service", "policy")
+
+
+def report_url(assessment: Assessment, name: str = "report") -> str:
+    return reverse(f"assessments:{name}", args=[assessment.organisation.slug, assessment.pk])
+
+
+def fill(assessment: Assessment, rating: int = Rating.MODERATELY) -> None:
+    """Rate everything, with a next step on every question and a comment on every statement."""
+    assessment.question_answers.update(
+        rating=rating,
+        current_practice="We run a session each term.",
+        next_steps="Write a staff briefing on reporting routes.",
+        action_owner="Jo Bloggs, Safeguarding Lead",
+        target_date=date(2027, 3, 31),
+    )
+    assessment.checklist_answers.update(rating=rating, comment="Covered at induction.")
+    assessment.factor_answers.filter(factor__key="isolation").update(
+        relevant=True, note="Rural members meet online between sessions."
+    )
+
+
+@pytest.fixture
+def completed(assessment, owner) -> Assessment:
+    fill(assessment)
+    assessment.checklist_answers.filter(statement__key="report-harms").update(rating=Rating.POORLY)
+    assessment.checklist_answers.filter(statement__key="recognise-risk").update(rating=Rating.WELL)
+    return services.complete_assessment(assessment=assessment, user=owner)
+
+
+def test_report_shows_the_cover_and_context(client, viewer, completed):
+    client.force_login(viewer)
+
+    response = client.get(report_url(completed))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Hillside Academy" in page
+    assert "Spring review" in page
+    edition = completed.edition
+    assert f"{edition.title}, version {edition.version}" in page
+    assert completed.completed_at.strftime("%-d %B %Y") in page
+    assert "owner@hillside.example" in page
+    assert "Environment domain" in page and "Content domain" in page
+    assert "11–13, 14–17" in page
+    assert "Rural members meet online between sessions." in page
+    assert "Draft — not yet completed" not in page
+
+
+def test_report_shows_every_checklist_statement_with_its_rating(client, viewer, completed):
+    client.force_login(viewer)
+
+    response = client.get(report_url(completed))
+
+    report = response.context["report"]
+    assert len(report.checklist) == 8
+    page = response.content.decode()
+    for answer in report.checklist:
+        block = page.split(f'id="checklist-{answer.statement.key}"', 1)[1].split("</li>", 1)[0]
+        assert answer.statement.text in block
+        assert f'class="rating rating-{answer.rating}">{answer.get_rating_display()}<' in block
+    assert "Covered at induction." in page
+
+
+def test_report_shows_summary_actions_and_signposting(client, viewer, completed):
+    client.force_login(viewer)
+
+    response = client.get(report_url(completed))
+
+    report = response.context["report"]
+    page = response.content.decode()
+    assert "Executive summary" in page
+    assert '<p class="headline-value">' in page
+    assert "Strongest areas" in page and "Most urgent priorities" in page
+    assert "Write a staff briefing on reporting routes." in page
+    assert "Jo Bloggs, Safeguarding Lead" in page
+    resource = report.signposting[0].resources[0]
+    assert resource.title in page
+    assert f'<a href="{resource.url}"' in page
+    assert "How scores are calculated" in page
+    for chart in ("chart-stages", "chart-heat-map", "chart-checklist"):
+        assert f'aria-labelledby="{chart}-title {chart}-desc"' in page
+    assert "Score by domain and stage, as a table" in page
+
+
+def test_report_of_a_draft_says_so_and_shows_unrated_items_as_not_rated(client, viewer, assessment):
+    assessment.question_answers.filter(question__key="environment-understand").update(
+        rating=Rating.WELL
+    )
+    client.force_login(viewer)
+
+    response = client.get(report_url(assessment))
+
+    page = response.content.decode()
+    assert "Draft — not yet completed" in page
+    assert "1 of 16 items are rated" in page
+    assert '<span class="rating rating-none">Not rated</span>' in page
+    assert "1 of 2 rated" in page
+
+
+def test_report_shows_pasted_html_as_text(client, owner, assessment):
+    assessment.question_answers.update(current_practice="<script>alert(1)</script>")
+    client.force_login(owner)
+
+    page = client.get(report_url(assessment)).content.decode()
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)</script>" not in page
+
+
+def test_report_is_not_found_for_another_organisation(client, outsider, completed):
+    client.force_login(outsider)
+
+    assert client.get(report_url(completed)).status_code == 404
+    assert client.get(report_url(completed, "report_pdf")).status_code == 404
+
+
+def test_task_list_links_to_the_report_and_its_pdf(client, viewer, assessment):
+    client.force_login(viewer)
+
+    page = client.get(assessment.get_absolute_url()).content.decode()
+
+    assert f'href="{report_url(assessment)}">View report' in page
+    assert f'href="{report_url(assessment, "report_pdf")}">Download PDF' in page
+
+
+@pytest.fixture
+def one_and_four(make_assessment):
+    """Two drafts (so the PDF is rendered every time), of one and of four domains."""
+    assessments = []
+    for domains in [("environment",), ALL_DOMAINS]:
+        assessment = make_assessment(domains=domains)
+        fill(assessment)
+        assessments.append(assessment)
+    return assessments
+
+
+def queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    if hasattr(response, "streaming_content"):
+        b"".join(response.streaming_content)
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["report", "report_pdf"])
+def test_report_queries_do_not_grow_with_domains(client, viewer, one_and_four, name):
+    one, four = one_and_four
+    client.force_login(viewer)
+    queries(client, report_url(one, name))  # the session's first read is not counted
+
+    assert queries(client, report_url(one, name)) == queries(client, report_url(four, name))

@@ -1,0 +1,608 @@
+"""The assessment journey through its pages: start, task list, sections, check, complete."""
+
+import re
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from assessments.models import Activity, Assessment, Section
+from assessments.walkthrough import services
+
+
+def url(name: str, assessment: Assessment, *args) -> str:
+    return reverse(f"assessments:{name}", args=[assessment.organisation.slug, assessment.pk, *args])
+
+
+def login(client: Client, user) -> Client:
+    client.force_login(user)
+    return client
+
+
+def page_data(response) -> dict:
+    """What a browser posts back from a section page: every field's current value."""
+    data = {}
+    for form in response.context["section_forms"].forms:
+        for field in form:
+            value = field.value()
+            if value is None:
+                continue
+            data[field.html_name] = value if isinstance(value, list) else str(value)
+    return data
+
+
+def legends(html: str) -> list[str]:
+    return [
+        " ".join(text.split()) for text in re.findall(r"<legend[^>]*>(.*?)</legend>", html, re.S)
+    ]
+
+
+def question(assessment: Assessment, key: str):
+    return assessment.question_answers.select_related("question").get(question__key=key)
+
+
+def prefix(answer) -> str:
+    return f"q{answer.question_id}"
+
+
+# --- Starting an assessment ------------------------------------------------------------------
+
+
+def test_create_page_lists_current_domains_with_their_audience(
+    client, editor, organisation, edition
+):
+    response = login(client, editor).get(reverse("assessments:create", args=[organisation.slug]))
+
+    html = response.content.decode()
+    for index, domain in enumerate(edition.domains.all()):
+        hint = f'<div id="id_domains_{index}_hint" class="form-text mt-0">'
+        assert f">{domain.name}</label>" in html
+        assert f"{hint}{domain.audience}</div>" in html
+    assert 'aria-describedby="id_domains_0_hint"' in html
+
+
+def test_create_starts_assessment_and_opens_task_list(client, editor, organisation, edition):
+    domains = edition.domains.filter(key__in=["service", "policy"])
+    data = {"title": "Spring 2027 review", "domains": [d.pk for d in domains]}
+
+    response = login(client, editor).post(
+        reverse("assessments:create", args=[organisation.slug]), data
+    )
+
+    assessment = organisation.assessments.get()
+    assert response.status_code == 302
+    assert response.url == url("detail", assessment)
+    assert assessment.title == "Spring 2027 review"
+    assert assessment.created_by == editor
+    assert sorted(assessment.domains.values_list("key", flat=True)) == ["policy", "service"]
+
+
+def test_create_without_title_or_domains_shows_errors_and_starts_nothing(
+    client, editor, organisation, edition
+):
+    response = login(client, editor).post(
+        reverse("assessments:create", args=[organisation.slug]), {"title": "x" * 201}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in html
+    assert "Title must be 200 characters or fewer" in html
+    assert "Select at least one domain" in html
+    assert 'href="#id_domains_0"' in html
+    assert not organisation.assessments.exists()
+
+
+def test_create_from_previous_prefills_its_scope(client, editor, make_assessment):
+    previous = make_assessment(domains=("service",))
+
+    response = login(client, editor).get(
+        reverse("assessments:create", args=[previous.organisation.slug]),
+        {"based_on": previous.pk},
+    )
+
+    form = response.context["form"]
+    assert form["based_on"].value() == previous.pk
+    assert [d.key for d in form.initial["domains"]] == ["service"]
+
+
+def test_create_ignores_another_organisations_assessment(
+    client, editor, organisation, make_assessment, make_organisation, make_user, edition
+):
+    stranger = make_user("head@elsewhere.example")
+    theirs = make_assessment(organisation=make_organisation(stranger, name="Else"), user=stranger)
+    create = reverse("assessments:create", args=[organisation.slug])
+    login(client, editor)
+
+    page = client.get(create, {"based_on": theirs.pk})
+    response = client.post(
+        create,
+        {"title": "Mine", "domains": [edition.domains.first().pk], "based_on": theirs.pk},
+    )
+
+    assert "based_on" not in page.context["form"].initial
+    assert "Select one of your organisation’s assessments" in response.content.decode()
+    assert not organisation.assessments.exists()
+
+
+def test_viewer_cannot_start_an_assessment(client, viewer, organisation, edition):
+    response = login(client, viewer).get(reverse("assessments:create", args=[organisation.slug]))
+
+    assert response.status_code == 403
+
+
+# --- Task list and history --------------------------------------------------------------------
+
+
+def test_task_list_shows_sections_statuses_and_progress(client, viewer, assessment, editor):
+    answers = list(assessment.question_answers.filter(question__domain__key="content"))
+    services.save_section(
+        assessment=assessment,
+        section_key="domain-content",
+        user=editor,
+        expected_version=0,
+        changes=[(a, {"rating": 3}) for a in answers],
+    )
+
+    response = login(client, viewer).get(url("detail", assessment))
+
+    html = response.content.decode()
+    assert "1 of 4 sections completed" in html
+    titles = [task.spec.title for task in response.context["tasks"]]
+    assert titles == [
+        "About the people you support",
+        "Environment",
+        "Content",
+        "Self-assessment checklist",
+    ]
+    assert [task.status_label for task in response.context["tasks"]] == [
+        "Not started",
+        "Not started",
+        "Completed",
+        "Not started",
+    ]
+    assert "Check your answers and complete" in html
+    assert url("check", assessment) in html
+    assert "Delete this assessment" not in html
+
+
+def test_task_list_shows_recent_activity_as_sentences(client, owner, assessment, editor):
+    answer = question(assessment, "environment-understand")
+    for version, rating in enumerate([2, 3]):
+        services.save_section(
+            assessment=assessment,
+            section_key="domain-environment",
+            user=editor,
+            expected_version=version,
+            changes=[(answer, {"rating": rating})],
+        )
+
+    html = login(client, owner).get(url("detail", assessment)).content.decode()
+
+    assert "changed Rating of ‘Environment – Understand’ from “Moderately” to “Well”" in html
+    assert "editor@hillside.example" in html
+    assert url("history", assessment) in html
+    assert "Delete this assessment" in html
+    assert f"?based_on={assessment.pk}" in html
+
+
+def test_history_lists_every_change_newest_first_in_pages_of_50(client, viewer, assessment, editor):
+    answer = question(assessment, "environment-understand")
+    for version in range(55):
+        services.save_section(
+            assessment=assessment,
+            section_key="domain-environment",
+            user=editor,
+            expected_version=version,
+            changes=[(answer, {"next_steps": f"Step {version}"})],
+        )
+    login(client, viewer)
+
+    first = client.get(url("history", assessment))
+    second = client.get(url("history", assessment), {"page": 2})
+
+    entries = first.context["entries"]
+    assert len(entries) == 50
+    assert entries[0].new_value == "Step 54"
+    assert entries[0].old_value == "Step 53"
+    assert entries[0].section_title == "Environment"
+    assert len(second.context["entries"]) == 6  # 5 more changes and the start
+    assert "Started the assessment" in second.content.decode()
+
+
+# --- Section pages ----------------------------------------------------------------------------
+
+
+def test_domain_section_shows_the_domain_and_its_questions(client, editor, assessment, edition):
+    response = login(client, editor).get(url("domain_section", assessment, "environment"))
+
+    html = response.content.decode()
+    domain = edition.domains.get(key="environment")
+    assert domain.audience in html
+    assert "Including any access point to the internet" in html
+    assert "age appropriateness of your environment" in html
+    assert edition.factors_prompt in html
+    questions = [a.question for a in assessment.question_answers.filter(question__domain=domain)]
+    assert legends(html) == [question.text for question in questions]
+    for item in questions:
+        assert f'id="id_q{item.pk}-rating_0"' in html
+    assert 'name="version" value="0"' in html
+
+
+def test_save_and_continue_goes_to_next_section(client, editor, assessment):
+    login(client, editor)
+    page = client.get(url("domain_section", assessment, "environment"))
+    answer = question(assessment, "environment-know")
+    data = page_data(page) | {f"{prefix(answer)}-rating": "2", "action": "continue"}
+
+    response = client.post(url("domain_section", assessment, "environment"), data)
+
+    assert response.status_code == 302
+    assert response.url == url("domain_section", assessment, "content")
+    assert question(assessment, "environment-know").rating == 2
+
+
+def test_save_and_continue_after_the_last_section_goes_to_check(client, editor, assessment):
+    login(client, editor)
+    page = client.get(url("checklist_section", assessment))
+
+    response = client.post(url("checklist_section", assessment), page_data(page))
+
+    assert response.url == url("check", assessment)
+
+
+def test_save_and_come_back_later_saves_partial_answers(client, editor, assessment):
+    login(client, editor)
+    page = client.get(url("domain_section", assessment, "environment"))
+    answer = question(assessment, "environment-understand")
+    data = page_data(page) | {
+        f"{prefix(answer)}-current_practice": "Weekly assemblies\nand posters",
+        f"{prefix(answer)}-target_date": "2027-03-31",
+        "action": "later",
+    }
+
+    response = client.post(url("domain_section", assessment, "environment"), data, follow=True)
+
+    assert response.redirect_chain == [(url("detail", assessment), 302)]
+    assert "Your answers have been saved" in response.content.decode()
+    saved = question(assessment, "environment-understand")
+    assert saved.current_practice == "Weekly assemblies\nand posters"
+    assert saved.target_date == date(2027, 3, 31)
+    assert saved.rating is None
+    section = assessment.sections.get(key="domain-environment")
+    assert (section.status, section.version) == (Section.Status.IN_PROGRESS, 1)
+
+
+def test_validation_error_saves_nothing_and_keeps_what_was_typed(client, editor, assessment):
+    login(client, editor)
+    page = client.get(url("domain_section", assessment, "environment"))
+    first = question(assessment, "environment-understand")
+    second = question(assessment, "environment-know")
+    data = page_data(page) | {
+        f"{prefix(first)}-rating": "3",
+        f"{prefix(first)}-next_steps": "Keep this text",
+        f"{prefix(second)}-current_practice": "x" * 5001,
+        f"{prefix(second)}-target_date": "2027-02-30",
+    }
+
+    response = client.post(url("domain_section", assessment, "environment"), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<title>Error: ") == 1
+    assert "There is a problem" in html
+    assert f'href="#id_{prefix(second)}-current_practice"' in html
+    assert "What you do now (Know) must be 5,000 characters or fewer" in html
+    assert f'href="#id_{prefix(second)}-target_date"' in html
+    assert "By when (Know) must be a real date" in html
+    assert "Keep this text" in html
+    assert 'value="3"  id="id_q' in html and "checked" in html
+    assert question(assessment, "environment-understand").rating is None
+    assert not assessment.activity.filter(kind=Activity.Kind.CHANGED).exists()
+
+
+def test_rating_out_of_range_is_an_error(client, editor, assessment):
+    login(client, editor)
+    page = client.get(url("checklist_section", assessment))
+    statement = assessment.checklist_answers.first()
+
+    response = client.post(
+        url("checklist_section", assessment),
+        page_data(page) | {f"s{statement.statement_id}-rating": "4"},
+    )
+
+    assert "Choose Poorly, Moderately or Well" in response.content.decode()
+    assert f'href="#id_s{statement.statement_id}-rating_0"' in response.content.decode()
+    statement.refresh_from_db()
+    assert statement.rating is None
+
+
+def test_people_section_saves_age_groups_and_factors(client, editor, assessment):
+    login(client, editor)
+    page = client.get(url("people_section", assessment))
+    factor = assessment.factor_answers.select_related("factor").get(factor__key="isolation")
+    data = page_data(page) | {
+        "age_groups": ["5-10", "11-13"],
+        f"f{factor.factor_id}-relevant": "yes",
+        f"f{factor.factor_id}-note": "Rural families",
+    }
+
+    response = client.post(url("people_section", assessment), data)
+
+    assert response.url == url("domain_section", assessment, "environment")
+    assessment.refresh_from_db()
+    assert assessment.age_groups == ["5-10", "11-13"]
+    factor.refresh_from_db()
+    assert (factor.relevant, factor.note) == (True, "Rural families")
+    change = assessment.activity.get(field="age groups")
+    assert (change.old_value, change.new_value) == ("11–13, 14–17", "5–10, 11–13")
+
+
+def test_people_section_lists_internal_then_external_factors(client, editor, assessment, edition):
+    response = login(client, editor).get(url("people_section", assessment))
+
+    html = response.content.decode()
+    assert edition.factors_guidance in html
+    assert html.index("Internal factors") < html.index("Vulnerabilities")
+    assert html.index("Vulnerabilities") < html.index("External factors")
+    assert html.index("External factors") < html.index("Targeting of vulnerable users")
+    assert "Relevant to us?" in html
+
+
+def test_checklist_section_shows_guidance_and_statements(client, editor, assessment, edition):
+    response = login(client, editor).get(url("checklist_section", assessment))
+
+    html = response.content.decode()
+    assert edition.checklist_guidance in html
+    assert html.count('type="radio"') == 8 * 3
+    for statement in edition.checklist_statements.all():
+        assert statement.text in html
+
+
+def test_pasted_html_is_stored_as_text_and_shown_escaped(client, editor, assessment):
+    login(client, editor)
+    page = client.get(url("domain_section", assessment, "environment"))
+    answer = question(assessment, "environment-understand")
+    script = "<script>alert(1)</script>"
+    client.post(
+        url("domain_section", assessment, "environment"),
+        page_data(page) | {f"{prefix(answer)}-current_practice": script},
+    )
+
+    section = client.get(url("domain_section", assessment, "environment")).content.decode()
+    check = client.get(url("check", assessment)).content.decode()
+    task_list = client.get(url("detail", assessment)).content.decode()
+
+    assert question(assessment, "environment-understand").current_practice == script
+    for html in (section, check, task_list):
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert script not in html
+
+
+def test_viewer_sees_answers_read_only_and_cannot_save(client, viewer, assessment):
+    login(client, viewer)
+
+    page = client.get(url("domain_section", assessment, "environment"))
+    response = client.post(
+        url("domain_section", assessment, "environment"),
+        {"version": "0", f"{prefix(question(assessment, 'environment-know'))}-rating": "3"},
+    )
+
+    html = page.content.decode()
+    assert "Save and continue" not in html
+    assert "Not rated" in html
+    assert "ask an owner" in html
+    assert response.status_code == 403
+    assert question(assessment, "environment-know").rating is None
+
+
+def test_domain_out_of_scope_is_not_found(client, editor, assessment):
+    response = login(client, editor).get(url("domain_section", assessment, "service"))
+
+    assert response.status_code == 404
+
+
+# --- Conflicts --------------------------------------------------------------------------------
+
+
+def test_conflicting_save_is_stopped_then_merged(client, editor, owner, assessment):
+    section_url = url("domain_section", assessment, "environment")
+    understand = question(assessment, "environment-understand")
+    know = question(assessment, "environment-know")
+    editor_client, owner_client = login(Client(), editor), login(Client(), owner)
+    editor_page = editor_client.get(section_url)
+    owner_page = owner_client.get(section_url)
+    owner_client.post(section_url, page_data(owner_page) | {f"{prefix(know)}-rating": "1"})
+    mine = page_data(editor_page) | {f"{prefix(understand)}-current_practice": "My evidence"}
+
+    stopped = editor_client.post(section_url, mine)
+
+    html = stopped.content.decode()
+    assert stopped.status_code == 200
+    assert 'role="alert"' in html
+    assert "Someone else saved this section while you were editing." in html
+    assert "Your changes have not been saved yet." in html
+    assert "owner@hillside.example" in html
+    assert "changed Rating of ‘Environment – Know’ to “Poorly”" in html
+    assert "My evidence" in html
+    assert 'name="version" value="1"' in html
+    assert question(assessment, "environment-understand").current_practice == ""
+    assert question(assessment, "environment-know").rating == 1
+
+    saved = editor_client.post(section_url, page_data(stopped))
+
+    assert saved.status_code == 302
+    assert question(assessment, "environment-understand").current_practice == "My evidence"
+    assert question(assessment, "environment-know").rating == 1  # the owner's save stands
+    assert assessment.sections.get(key="domain-environment").version == 2
+    change = assessment.activity.get(field="what you do now, with evidence")
+    assert (change.user, change.old_value, change.new_value) == (editor, "", "My evidence")
+    assert not assessment.activity.filter(user=editor, field="rating").exists()
+
+
+def test_conflict_on_the_same_answer_shows_both_and_keeps_mine_in_the_form(
+    editor, owner, assessment
+):
+    section_url = url("domain_section", assessment, "environment")
+    know = question(assessment, "environment-know")
+    editor_client, owner_client = login(Client(), editor), login(Client(), owner)
+    editor_page = editor_client.get(section_url)
+    owner_client.post(
+        section_url, page_data(owner_client.get(section_url)) | {f"{prefix(know)}-rating": "1"}
+    )
+
+    stopped = editor_client.post(
+        section_url, page_data(editor_page) | {f"{prefix(know)}-rating": "3"}
+    )
+
+    assert "changed Rating of ‘Environment – Know’ to “Poorly”" in stopped.content.decode()
+    assert page_data(stopped)[f"{prefix(know)}-rating"] == "3"
+    assert question(assessment, "environment-know").rating == 1
+
+
+# --- Check, complete, reopen, delete ----------------------------------------------------------
+
+
+def rate_everything(assessment, user):
+    for section in assessment.sections.exclude(key="people"):
+        rows = (
+            assessment.checklist_answers.all()
+            if section.key == "checklist"
+            else assessment.question_answers.filter(
+                question__domain__key=section.key.removeprefix("domain-")
+            )
+        )
+        services.save_section(
+            assessment=assessment,
+            section_key=section.key,
+            user=user,
+            expected_version=section.version,
+            changes=[(row, {"rating": 2}) for row in rows],
+        )
+
+
+def test_check_page_shows_every_answer_with_change_links(client, editor, assessment):
+    response = login(client, editor).get(url("check", assessment))
+
+    html = response.content.decode()
+    know = question(assessment, "environment-know")
+    assert html.count("Not rated") == 8 + 8
+    assert (
+        f"{url('domain_section', assessment, 'environment')}#id_q{know.question_id}-rating_0"
+        in html
+    )
+    assert 'Change<span class="visually-hidden"> rating for Know: Are people adequately' in html
+    assert "About the people you support" in html
+    assert "Complete assessment" in html
+
+
+def test_complete_with_missing_ratings_lists_them_with_links(client, editor, assessment):
+    know = question(assessment, "environment-know")
+
+    response = login(client, editor).post(url("complete", assessment))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "You need to answer these before you can complete the assessment" in html
+    assert "<title>Error: " in html
+    assert len(response.context["missing"]) == 16
+    assert (
+        f'href="{url("domain_section", assessment, "environment")}#id_q{know.question_id}-rating_0"'
+        in html
+    )
+    assessment.refresh_from_db()
+    assert not assessment.is_locked
+
+
+def test_complete_locks_the_assessment(client, editor, assessment):
+    rate_everything(assessment, editor)
+
+    response = login(client, editor).post(url("complete", assessment), follow=True)
+
+    assessment.refresh_from_db()
+    assert response.redirect_chain == [(url("detail", assessment), 302)]
+    assert assessment.is_locked
+    assert assessment.completed_by == editor
+    html = response.content.decode()
+    assert "Assessment completed" in html
+    assert "Reopen assessment" not in html  # editors cannot reopen
+
+
+def test_completed_assessment_is_read_only_and_refuses_saves(client, editor, assessment):
+    rate_everything(assessment, editor)
+    services.complete_assessment(assessment=assessment, user=editor)
+    login(client, editor)
+    know = question(assessment, "environment-know")
+
+    page = client.get(url("domain_section", assessment, "environment"))
+    response = client.post(
+        url("domain_section", assessment, "environment"),
+        {"version": "1", f"{prefix(know)}-rating": "3", "action": "continue"},
+    )
+
+    assert "Save and continue" not in page.content.decode()
+    assert "is locked" in page.content.decode()
+    assert response.status_code == 403
+    assert "This assessment is completed and locked" in response.content.decode()
+    assert question(assessment, "environment-know").rating == 2
+
+
+def test_owner_reopens_a_completed_assessment(client, owner, editor, assessment):
+    rate_everything(assessment, editor)
+    services.complete_assessment(assessment=assessment, user=editor)
+
+    response = login(client, owner).post(url("reopen", assessment), follow=True)
+
+    assessment.refresh_from_db()
+    assert not assessment.is_locked
+    assert "Assessment reopened" in response.content.decode()
+    assert assessment.activity.filter(kind=Activity.Kind.REOPENED, user=owner).exists()
+
+
+@pytest.mark.parametrize("member", ["editor", "viewer"])
+def test_only_owners_can_reopen(client, member, editor, assessment, request):
+    rate_everything(assessment, editor)
+    services.complete_assessment(assessment=assessment, user=editor)
+
+    response = login(client, request.getfixturevalue(member)).post(url("reopen", assessment))
+
+    assert response.status_code == 403
+    assessment.refresh_from_db()
+    assert assessment.is_locked
+
+
+def test_owner_deletes_after_confirming(client, owner, assessment):
+    login(client, owner)
+
+    confirm = client.get(url("delete", assessment))
+    response = client.post(url("delete", assessment))
+
+    assert "Are you sure you want to delete" in confirm.content.decode()
+    assert response.url == reverse("assessments:dashboard", args=[assessment.organisation.slug])
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
+
+
+def test_editor_cannot_delete(client, editor, assessment):
+    response = login(client, editor).post(url("delete", assessment))
+
+    assert response.status_code == 403
+    assert Assessment.objects.filter(pk=assessment.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("detail", ()),
+        ("history", ()),
+        ("check", ()),
+        ("people_section", ()),
+        ("domain_section", ("environment",)),
+        ("checklist_section", ()),
+        ("delete", ()),
+    ],
+)
+def test_outsiders_get_not_found(client, outsider, assessment, name, args):
+    response = login(client, outsider).get(url(name, assessment, *args))
+
+    assert response.status_code == 404
