@@ -60,16 +60,18 @@ run: install
 	@echo ""
 	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# With POSTGRES_TEST_URL set (.ci/run sets it), the suite runs again on PostgreSQL, the
+# The suite runs in parallel, one worker per CPU (pytest-xdist; each worker has its own test
+# database). With POSTGRES_TEST_URL set (.ci/run sets it), it runs again on PostgreSQL, the
 # production database; the browser tests need not repeat there.
+PYTEST_WORKERS ?= auto
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 	@if [ -n "$$POSTGRES_TEST_URL" ]; then \
 	  echo "== The same tests on PostgreSQL =="; \
-	  DATABASE_URL="$$POSTGRES_TEST_URL" $(VENV)/bin/pytest -m "not e2e" -q; \
+	  DATABASE_URL="$$POSTGRES_TEST_URL" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not e2e" -q; \
 	fi
 
 lint format: install

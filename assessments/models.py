@@ -16,17 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from framework.models import ChecklistStatement, Domain, Edition, Factor, Question
-
-
-class AgeGroup(models.TextChoices):
-    UNDER_5 = "under-5", "Under 5"
-    AGE_5_10 = "5-10", "5–10"
-    AGE_11_13 = "11-13", "11–13"
-    AGE_14_17 = "14-17", "14–17"
-    AGE_18_24 = "18-24", "18–24"
-    ADULTS = "adults", "Adults"
-    OLDER_ADULTS = "older-adults", "Older adults"
+from framework.models import AgeGroup, ChecklistStatement, Domain, Edition, Factor, Question
 
 
 class Nation(models.TextChoices):
@@ -46,13 +36,6 @@ class Role(models.TextChoices):
     OWNER = "owner", "Owner"
     EDITOR = "editor", "Editor"
     VIEWER = "viewer", "Viewer"
-
-
-class OrganisationQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(memberships__user=user)
 
 
 class Organisation(models.Model):
@@ -78,8 +61,6 @@ class Organisation(models.Model):
         "works with people with additional vulnerabilities", default=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

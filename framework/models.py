@@ -13,6 +13,19 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 
+class AgeGroup(models.TextChoices):
+    """Age groups of the people an organisation supports. Audiences of resources name the age
+    groups they suit, so signposting can put the right resources first."""
+
+    UNDER_5 = "under-5", "Under 5"
+    AGE_5_10 = "5-10", "5–10"
+    AGE_11_13 = "11-13", "11–13"
+    AGE_14_17 = "14-17", "14–17"
+    AGE_18_24 = "18-24", "18–24"
+    ADULTS = "adults", "Adults"
+    OLDER_ADULTS = "older-adults", "Older adults"
+
+
 class EditionLocked(ValidationError):
     """Raised on any attempt to change or delete a published or archived edition's content."""
 
@@ -297,6 +310,13 @@ class Audience(EditionContent):
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="audiences")
     name = models.CharField(max_length=80)
+    age_groups = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The age groups whose organisations this audience's resources suit, e.g. "
+        "parents and carers for under-5 to 14–17. Leave empty for an audience that is not about "
+        "an age group (professionals): the report then never ranks by it.",
+    )
 
     class Meta(EditionContent.Meta):
         constraints = [
@@ -305,6 +325,10 @@ class Audience(EditionContent):
 
     def __str__(self) -> str:
         return self.name
+
+    def suits(self, age_groups: list[str]) -> bool:
+        """Whether this audience's resources suit an organisation supporting `age_groups`."""
+        return bool(set(self.age_groups) & set(age_groups))
 
 
 class Step(EditionContent):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from framework.models import (
+    AgeGroup,
     Audience,
     ChecklistStatement,
     Definition,
@@ -66,7 +67,7 @@ EDITION_LISTS = [
     ("definitions", Definition, ["title", "text"]),
     ("features", Feature, ["text"]),
     ("stages", Stage, ["name"]),
-    ("audiences", Audience, ["name"]),
+    ("audiences", Audience, ["name", "age_groups"]),
     ("factors", Factor, ["kind", "name"]),
     ("checklist", ChecklistStatement, ["text"]),
 ]
@@ -134,6 +135,20 @@ def load_edition(
     Released editions must be complete (see `edition_problems`).
     """
     meta = data["edition"]
+    unknown = sorted(
+        {
+            str(group)
+            for audience in data.get("audiences", [])
+            for group in audience.get("age_groups", [])
+        }
+        - set(AgeGroup.values)
+    )
+    if unknown:
+        raise ValidationError(
+            f"Audiences name unknown age groups: {', '.join(unknown)}. "
+            f"Use {', '.join(AgeGroup.values)}.",
+            code="age-groups",
+        )
     existing = Edition.objects.filter(key=meta["key"]).first()
     if existing is not None:
         return existing, False
@@ -172,11 +187,11 @@ def load_edition(
 
 
 def _blank(field: str) -> Any:
-    return {} if field == "working_group" else ""
+    return {"working_group": {}, "age_groups": []}.get(field, "")
 
 
 def _pick(row: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-    return {field: row.get(field, "") for field in fields}
+    return {field: row.get(field, _blank(field)) for field in fields}
 
 
 def _load_domains(

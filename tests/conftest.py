@@ -1,4 +1,10 @@
+import copy
+from typing import Any
+
 import pytest
+
+from framework.models import Edition
+from framework.services import load_edition, read_data_file
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +26,47 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Stored PDFs go to the test's own directory: never the project's, nor another test's
+    (xdist workers share the disk, and each worker's database numbers assessments from 1)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher takes most of a second per password."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def framework_file() -> dict[str, Any]:
+    """The UKCIS framework data file, read once per session. Tests that change the data take
+    `framework_data`, a copy of their own."""
+    return read_data_file()
+
+
+@pytest.fixture
+def framework_data(framework_file) -> dict[str, Any]:
+    """The UKCIS framework data file, as `load_framework` reads it: this test's own copy."""
+    return copy.deepcopy(framework_file)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, framework_file) -> None:
+    """The test database, with the real framework loaded once for the whole session.
+
+    Under pytest-xdist each worker has a database of its own, and loads it once. A test's own
+    changes to the framework are rolled back with its transaction; browser tests flush every
+    table instead, and tests/e2e/conftest.py loads the framework again after them.
+    """
+    with django_db_blocker.unblock():
+        load_edition(data=framework_file)
+
+
+@pytest.fixture
+def edition(db, framework_file) -> Edition:
+    """The real UKCIS framework, published: the edition the session loaded, or, where a browser
+    test has flushed the database since, loaded again (`load_edition` fetches an edition it
+    already has)."""
+    edition, _ = load_edition(data=framework_file)
+    return edition

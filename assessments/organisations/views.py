@@ -64,7 +64,7 @@ signup = SignupView.as_view()
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     """The user's organisations; with exactly one, go straight to its dashboard."""
-    memberships = list(request.user.memberships.select_related("organisation"))
+    memberships = access.user_memberships(request)
     if len(memberships) == 1:
         return redirect(memberships[0].organisation)
     return render(request, "assessments/organisation_list.html", {"memberships": memberships})

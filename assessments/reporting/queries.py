@@ -81,7 +81,7 @@ def section_counts(assessments: Iterable[Assessment]) -> dict[int, SectionCount]
     """Completed and total sections of many assessments, keyed by assessment id, in one query.
 
     Reads the stored section statuses, which `services.refresh_section_statuses` keeps in step
-    with `queries.progress` on every save.
+    with `walkthrough.queries.section_statuses` on every save.
     """
     result = {assessment.pk: SectionCount() for assessment in assessments}
     rows = (

@@ -6,7 +6,6 @@ whatever the number of domains or answers, and returns plain data for the templa
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import chain
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import (
-    AgeGroup,
     Assessment,
     ChecklistAnswer,
     FactorAnswer,
@@ -31,20 +29,10 @@ HOW_SCORES_WORK = (
     "possible rating: the sum of the ratings given divided by three times the number of ratings "
     "given, as a percentage. So a score of 100% means every item was rated Well, and 33% means "
     "every item was rated Poorly. Items not yet rated are left out of a score, never counted as "
-    "Poorly. The headline score covers every stage question of the domains in scope and the "
-    "eight checklist statements; stage and domain scores cover the questions of that stage or "
-    "domain."
+    "Poorly. The headline score covers every stage question of the domains in scope and every "
+    "checklist statement; stage and domain scores cover the questions of that stage or domain."
 )
 
-# Which resource audiences match the age groups an organisation serves.
-AUDIENCES_FOR_AGE_GROUP = {
-    AgeGroup.UNDER_5: {"parents-carers"},
-    AgeGroup.AGE_5_10: {"children-young-people", "parents-carers"},
-    AgeGroup.AGE_11_13: {"children-young-people", "parents-carers"},
-    AgeGroup.AGE_14_17: {"children-young-people", "parents-carers"},
-    AgeGroup.AGE_18_24: {"children-young-people"},
-}
-PROFESSIONALS = "professionals"
 RESOURCE_TAGS = ["stages", "audiences", "domains", "statements"]
 SIGNPOSTS_PER_STAGE = 4
 
@@ -375,13 +363,6 @@ def _participants(assessment: Assessment) -> list[str]:
     return [user.get_full_name() or user.email or user.username for user in users]
 
 
-def organisation_audiences(age_groups: list[str]) -> set[str]:
-    """The resource audiences that match the age groups an organisation supports."""
-    return {PROFESSIONALS} | set(
-        chain.from_iterable(AUDIENCES_FOR_AGE_GROUP.get(group, set()) for group in age_groups)
-    )
-
-
 def _signposting(assessment, answers, checklist, stages):
     """Resources for the stages, statements and domains rated Poorly or Moderately, by stage.
 
@@ -402,7 +383,6 @@ def _signposting(assessment, answers, checklist, stages):
         _rated(answers, []), stages=[stage.key for stage in stages]
     ).by_stage
     weakness = {stage.pk: stage_scores.get(stage.key) or 0 for stage in stages}
-    audiences = organisation_audiences(assessment.age_groups) - {PROFESSIONALS}
     ranked = []
     for member in members:
         for resource in member.resources.all():
@@ -415,7 +395,7 @@ def _signposting(assessment, answers, checklist, stages):
             if not matches or not stage_ids:
                 continue
             home = min(stage_ids, key=lambda pk: (pk not in weak_stages, weakness[pk]))
-            for_audience = bool({a.key for a in resource.audiences.all()} & audiences)
+            for_audience = any(a.suits(assessment.age_groups) for a in resource.audiences.all())
             rank = (not for_audience, -matches, member.position, resource.position)
             ranked.append((rank, home, resource))
     groups = {stage.pk: SignpostGroup(stage, []) for stage in stages}
@@ -455,7 +435,7 @@ def _charts(report: Report, checklist) -> dict[str, str]:
         "checklist": charts.checklist_chart(
             [(answer.statement.text, answer.rating) for answer in checklist],
             title="Self-assessment checklist",
-            description="How well each of the eight checklist statements is promoted.",
+            description=f"How well each of the {len(checklist)} checklist statements is promoted.",
             chart_id="chart-checklist",
         ),
     }

@@ -39,10 +39,6 @@ class Scores:
     answered: int = 0
     total: int = 0
 
-    @property
-    def complete(self) -> bool:
-        return self.answered == self.total
-
 
 def score(ratings: Iterable[int | None]) -> float | None:
     """The share of the best possible rating, as a percentage; None when nothing is rated."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from assessments import access
-from assessments.access import get_assessment, get_membership
+from assessments.access import assessment_of, get_assessment, get_membership
 from assessments.models import Organisation
 from assessments.reporting import charts, queries
 from assessments.reporting.comparison import compare
@@ -107,8 +107,8 @@ def assessment_compare(request: HttpRequest, org: str) -> HttpResponse:
     a_id, b_id = request.GET.get("a", ""), request.GET.get("b", "")
     comparison = None
     if a_id.isdigit() and b_id.isdigit() and a_id != b_id:
-        _, a = get_assessment(request, org, int(a_id))
-        _, b = get_assessment(request, org, int(b_id))
+        a = assessment_of(membership, int(a_id))
+        b = assessment_of(membership, int(b_id))
         comparison = compare(a, b)
     # Both given but not two assessments to compare: say why next to the fields.
     data = request.GET if a_id and b_id and comparison is None else None

@@ -21,8 +21,8 @@ from assessments.models import (
     QuestionAnswer,
     Rating,
 )
+from assessments.walkthrough.conflicts import EditConflict
 from assessments.walkthrough.display import display_answer
-from assessments.walkthrough.services import EditConflict
 from assessments.walkthrough.specs import item_key
 from framework.models import Domain, Edition
 

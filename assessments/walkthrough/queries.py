@@ -17,13 +17,6 @@ from framework.models import Domain, Factor
 
 
 @dataclass(frozen=True)
-class Progress:
-    status: str
-    answered: int
-    required: int
-
-
-@dataclass(frozen=True)
 class MissingItem:
     section_key: str
     section_title: str
@@ -39,13 +32,13 @@ def _status(answered: int, required: int, touched: bool) -> str:
     return Section.Status.NOT_STARTED
 
 
-def progress(assessment: Assessment) -> dict[str, Progress]:
-    """Each section's status and how many of its required answers are given."""
+def section_statuses(assessment: Assessment) -> dict[str, str]:
+    """Each section's status, worked out from its answers (three queries)."""
     result = {}
     factors = list(assessment.factor_answers.values_list("relevant", "note"))
     answered = sum(1 for relevant, _ in factors if relevant is not None)
     touched = any(note for _, note in factors)
-    result[PEOPLE] = Progress(_status(answered, len(factors), touched), answered, len(factors))
+    result[PEOPLE] = _status(answered, len(factors), touched)
 
     by_domain: dict[str, list[tuple]] = {}
     rows = assessment.question_answers.values_list(
@@ -61,14 +54,12 @@ def progress(assessment: Assessment) -> dict[str, Progress]:
     for key, answers in by_domain.items():
         rated = sum(1 for rating, _ in answers if rating is not None)
         touched = any(text for _, text in answers)
-        result[f"{DOMAIN_PREFIX}{key}"] = Progress(
-            _status(rated, len(answers), touched), rated, len(answers)
-        )
+        result[f"{DOMAIN_PREFIX}{key}"] = _status(rated, len(answers), touched)
 
     checklist = list(assessment.checklist_answers.values_list("rating", "comment"))
     rated = sum(1 for rating, _ in checklist if rating is not None)
     touched = any(comment for _, comment in checklist)
-    result[CHECKLIST] = Progress(_status(rated, len(checklist), touched), rated, len(checklist))
+    result[CHECKLIST] = _status(rated, len(checklist), touched)
     return result
 
 

@@ -2,7 +2,6 @@
 deleting an assessment. Views call these; they hold the business rules.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,8 +22,8 @@ from assessments.models import (
 )
 from assessments.walkthrough import queries as section_queries
 from assessments.walkthrough import specs as section_specs
+from assessments.walkthrough.conflicts import EditConflict
 from assessments.walkthrough.display import display_answer
-from assessments.walkthrough.queries import Progress
 from framework.models import Domain, Edition, Question
 
 
@@ -151,14 +150,6 @@ def ensure_unlocked(assessment: Assessment) -> None:
         raise AssessmentLocked(LOCKED_MESSAGE)
 
 
-@dataclass(eq=False)
-class EditConflict(Exception):
-    """Someone else saved the section since this user opened it."""
-
-    section: Section
-    changes: list[Activity]
-
-
 @transaction.atomic
 def save_section(
     *,
@@ -258,10 +249,10 @@ def _stages_with_several_questions(rows) -> set[tuple[int, int]]:
 
 def refresh_section_statuses(assessment: Assessment) -> None:
     """Work out each section's status from its answers (in a fixed number of queries)."""
-    progress = section_queries.progress(assessment)
+    statuses = section_queries.section_statuses(assessment)
     for section in assessment.sections.all():
         # A domain without questions has no answers, so no entry in `progress`.
-        status = progress.get(section.key, Progress(Section.Status.NOT_STARTED, 0, 0)).status
+        status = statuses.get(section.key, Section.Status.NOT_STARTED)
         if section.status != status:
             section.status = status
             section.save(update_fields=["status"])

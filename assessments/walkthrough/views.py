@@ -23,6 +23,7 @@ from assessments.access import get_assessment, get_membership
 from assessments.models import Assessment, Membership, Role, Section
 from assessments.walkthrough import forms as section_forms
 from assessments.walkthrough import queries, services
+from assessments.walkthrough.conflicts import EditConflict
 from assessments.walkthrough.forms import AssessmentStartForm, start_initial
 from assessments.walkthrough.specs import (
     CHECKLIST,
@@ -202,7 +203,7 @@ class SectionPage:
     build: Callable[[QueryDict | None], section_forms.SectionForms] | None = None
     forms: section_forms.SectionForms | None = None
     extra: dict = field(default_factory=dict)
-    conflict: services.EditConflict | None = None
+    conflict: EditConflict | None = None
 
     @property
     def next_url(self) -> str:
@@ -270,7 +271,7 @@ def _respond(request: HttpRequest, page: SectionPage) -> HttpResponse:
                     expected_version=page.forms.version.cleaned_data["version"],
                     changes=page.forms.changes(),
                 )
-            except services.EditConflict as conflict:
+            except EditConflict as conflict:
                 page.conflict = conflict
                 page.forms = _merge(page, conflict, request.POST)
             else:
@@ -285,7 +286,7 @@ def _after_save(request: HttpRequest, page: SectionPage) -> HttpResponse:
     return redirect(page.next_url)
 
 
-def _merge(page: SectionPage, conflict: services.EditConflict, data: QueryDict):
+def _merge(page: SectionPage, conflict: EditConflict, data: QueryDict):
     """The forms after someone else's save: what this user typed, merged with that save."""
     saved = page.build(data)  # reads the answers as the other person left them
     saved.is_valid()

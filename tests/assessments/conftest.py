@@ -5,21 +5,13 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from assessments.models import Assessment, Organisation, Role
 from assessments.organisations import services as organisation_services
 from assessments.walkthrough import services
-from framework.models import Edition
-from framework.services import load_edition, read_data_file
 
 PASSWORD = "correct-horse-battery-staple"
-
-
-@pytest.fixture
-def edition(db) -> Edition:
-    """The real UKCIS framework, loaded from the data file and published."""
-    edition, _ = load_edition(data=read_data_file())
-    return edition
 
 
 @pytest.fixture
@@ -66,6 +58,12 @@ def outsider(make_user, make_organisation) -> User:
     user = make_user("someone@elsewhere.example")
     make_organisation(user, name="Elsewhere Trust", kind=Organisation.Kind.CHARITY)
     return user
+
+
+@pytest.fixture
+def editor_client(client, editor) -> Client:
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

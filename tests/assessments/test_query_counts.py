@@ -6,19 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.walkthrough import services
+from tests.assessments.factories import assessment_url, page_queries
 
 ALL_DOMAINS = ("environment", "content", "service", "policy")
-
-
-def queries(client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
-def url(name: str, assessment, *args) -> str:
-    return reverse(f"assessments:{name}", args=[assessment.organisation.slug, assessment.pk, *args])
 
 
 @pytest.fixture
@@ -39,12 +29,6 @@ def one_and_four(make_assessment, editor):
     return assessments
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 @pytest.mark.parametrize(
     "name, args",
     [
@@ -58,17 +42,99 @@ def editor_client(client, editor):
 )
 def test_page_queries_do_not_grow_with_domains(editor_client, one_and_four, name, args):
     one, four = one_and_four
-    queries(editor_client, url(name, one, *args))  # the session's first read is not counted
+    page_queries(editor_client, assessment_url(name, one, *args))  # not counted: the first read
+    one_domain = page_queries(editor_client, assessment_url(name, one, *args))
 
-    assert queries(editor_client, url(name, one, *args)) == queries(
-        editor_client, url(name, four, *args)
-    )
+    assert page_queries(editor_client, assessment_url(name, four, *args)) == one_domain
 
 
-def test_task_list_and_domain_section_query_counts(editor_client, one_and_four):
-    """Pinned, to notice a new query per row: the lookups, sections, answers and navigation."""
+@pytest.mark.parametrize(("name", "args"), [("detail", ()), ("domain_section", ("environment",))])
+def test_page_queries_do_not_grow_with_saved_answers(editor_client, editor, assessment, name, args):
+    """A query per answer, or per entry of the history, would show here."""
+    path = assessment_url(name, assessment, *args)
+    answers = list(assessment.question_answers.filter(question__domain__key="environment"))
+
+    def save(saved: list) -> None:
+        section = assessment.sections.get(key="domain-environment")
+        services.save_section(
+            assessment=assessment,
+            section_key="domain-environment",
+            user=editor,
+            expected_version=section.version,
+            changes=[(answer, {"rating": 2, "next_steps": "Plan"}) for answer in saved],
+        )
+
+    save(answers[:1])
+    page_queries(editor_client, path)  # not counted: the first read
+    one_answer = page_queries(editor_client, path)
+    save(answers[1:])
+
+    assert page_queries(editor_client, path) == one_answer
+
+
+def test_starting_an_assessment_takes_the_same_queries_for_one_domain_as_for_four(
+    make_assessment,
+):
+    make_assessment(domains=("environment",), title="Warm-up")  # first reads are not counted
+    with CaptureQueriesContext(connection) as one:
+        make_assessment(domains=("environment",))
+    with CaptureQueriesContext(connection) as four:
+        make_assessment(domains=ALL_DOMAINS)
+
+    assert len(four) == len(one)
+
+
+def test_saving_a_section_writes_one_update_however_many_answers_change(assessment, editor):
+    def save(count: int, rating: int) -> list[str]:
+        section = assessment.sections.get(key="domain-environment")
+        answers = list(
+            assessment.question_answers.filter(question__domain__key="environment")
+            .select_related("question__domain", "question__stage")
+            .order_by("question__stage__position")[:count]
+        )
+        with CaptureQueriesContext(connection) as captured:
+            services.save_section(
+                assessment=assessment,
+                section_key="domain-environment",
+                user=editor,
+                expected_version=section.version,
+                changes=[(answer, {"rating": rating, "next_steps": "Plan"}) for answer in answers],
+            )
+        return [query["sql"] for query in captured.captured_queries]
+
+    one, four = save(1, 1), save(4, 2)
+
+    assert len(four) == len(one)
+    answer_updates = [sql for sql in four if sql.startswith('UPDATE "assessments_questionanswer"')]
+    assert len(answer_updates) == 1
+
+
+def test_signed_in_pages_read_the_users_memberships_once(editor_client, one_and_four):
     one, _ = one_and_four
-    queries(editor_client, url("detail", one))
+    dashboard = reverse("assessments:dashboard", args=[one.organisation.slug])
 
-    assert queries(editor_client, url("detail", one)) <= 9
-    assert queries(editor_client, url("domain_section", one, "environment")) <= 9
+    for path in [dashboard, assessment_url("detail", one), assessment_url("report", one)]:
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(path).status_code == 200
+        membership_reads = [
+            query["sql"]
+            for query in captured.captured_queries
+            if 'FROM "assessments_membership"' in query["sql"]
+        ]
+        assert len(membership_reads) == 1, path
+
+
+def test_compare_reads_the_membership_once(editor_client, one_and_four):
+    one, four = one_and_four
+    compare = reverse("assessments:compare", args=[one.organisation.slug])
+
+    with CaptureQueriesContext(connection) as captured:
+        response = editor_client.get(compare, {"a": one.pk, "b": four.pk})
+
+    assert response.status_code == 200
+    membership_reads = [
+        query["sql"]
+        for query in captured.captured_queries
+        if 'FROM "assessments_membership"' in query["sql"]
+    ]
+    assert len(membership_reads) == 1

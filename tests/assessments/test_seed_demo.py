@@ -18,6 +18,7 @@ from assessments.models import (
 )
 from assessments.reporting import queries as selectors
 from assessments.walkthrough import queries as section_queries
+from assessments.walkthrough.specs import item_label
 from framework.models import Edition
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +183,32 @@ def test_seed_demo_without_debug_gives_no_known_password(client, settings):
     assert "--allow-known-password" in err
     assert not client.login(username="demo@example.com", password="demo-password")
     assert Assessment.objects.filter(organisation__slug="demo").count() == 3
+
+
+def test_seed_demo_history_names_answers_as_real_saves_do():
+    seed()
+    assessment = Assessment.objects.get(organisation__slug="demo", title="Annual review 2026")
+    questions = {
+        answer.question.key: answer
+        for answer in assessment.question_answers.select_related(
+            "question__domain", "question__stage"
+        )
+    }
+    statements = {
+        a.statement.key: a for a in assessment.checklist_answers.select_related("statement")
+    }
+    factors = {a.factor.key: a for a in assessment.factor_answers.select_related("factor")}
+
+    changes = list(assessment.activity.filter(kind=Activity.Kind.CHANGED))
+
+    assert changes
+    for entry in changes:
+        row = (questions | statements | factors).get(entry.item_key)
+        assert row is not None, entry.item_key
+        assert entry.item == item_label(row), entry.item
+        assert entry.field_name in {field.name for field in row._meta.get_fields()}
+    domain_entry = next(entry for entry in changes if entry.item_key in questions)
+    assert domain_entry.item.startswith(
+        f"{questions[domain_entry.item_key].question.domain.name} – "
+    )
+    assert any(entry.item.startswith("Checklist – ") for entry in changes)

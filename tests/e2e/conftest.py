@@ -5,15 +5,15 @@ with paths relative to the live server, e.g. `page.goto("/framework/")`.
 """
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from framework import services
-from framework.models import Edition
 
 # Playwright's sync API keeps an event loop running in the test thread, so Django would refuse
 # the ORM calls that fixtures and database teardown make there. No coroutine shares that loop.
@@ -57,11 +57,32 @@ def base_url(live_server) -> str:
     return live_server.url
 
 
+@pytest.fixture(scope="package", autouse=True)
+def _framework_loaded_again_afterwards(django_db_setup, django_db_blocker, framework_file):
+    """Load the framework again once the browser tests here are done.
+
+    The live server makes every test here transactional: its data is committed, so the live
+    server can read it, and every table is flushed after it. The tests that follow, in this
+    process, expect the framework that `django_db_setup` loaded. (Between browser tests, the
+    `edition` fixture loads it again for the tests that need it.)
+    """
+    yield
+    with django_db_blocker.unblock():
+        services.load_edition(data=framework_file)
+
+
 @pytest.fixture
-def framework_loaded(transactional_db) -> Edition:
-    """The framework from the repository's data file, committed so the live server can read it."""
-    edition, _ = services.load_edition(data=services.read_data_file())
-    return edition
+def log_in(page: Page) -> Callable[[str, str], None]:
+    """Log in through the login page, as the user with this email address and password."""
+
+    def log_in_as(email: str, password: str) -> None:
+        page.goto("/accounts/login/")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+    return log_in_as
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ def admin_user(transactional_db) -> User:
 
 
 def test_admin_duplicates_edits_and_publishes_an_edition(
-    page: Page, framework_loaded: Edition, admin_user: User
+    page: Page, edition: Edition, admin_user: User
 ):
     page.goto("/admin/login/")
     page.get_by_label("Username").fill(EMAIL)
@@ -29,7 +29,7 @@ def test_admin_duplicates_edits_and_publishes_an_edition(
 
     # The published edition is read-only: duplicate it as a draft.
     page.get_by_role("link", name="Editions").first.click()
-    page.locator("#result_list").get_by_role("link", name=framework_loaded.title).click()
+    page.locator("#result_list").get_by_role("link", name=edition.title).click()
     expect(page.get_by_text("This edition is published and in use")).to_be_visible()
     page.get_by_role("button", name="Duplicate as new draft").click()
     expect(page.get_by_text("Created the draft")).to_be_visible()

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-pytestmark = pytest.mark.usefixtures("framework_loaded")
+pytestmark = pytest.mark.usefixtures("edition")
 
 EMAIL = "sam.taylor@hillside.example"
 PASSWORD = "a-long-and-unusual-passphrase"

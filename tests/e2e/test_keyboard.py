@@ -32,7 +32,7 @@ FOCUS_VISIBLE = """() => {
 
 
 @pytest.fixture
-def assessment(framework_loaded: Edition) -> Assessment:
+def assessment(edition: Edition) -> Assessment:
     user = User.objects.create_user(username=EMAIL, email=EMAIL, password=PASSWORD)
     organisation = organisation_services.create_organisation(
         user=user,
@@ -46,16 +46,8 @@ def assessment(framework_loaded: Edition) -> Assessment:
         organisation=organisation,
         user=user,
         title="Keyboard review",
-        domains=list(framework_loaded.domains.filter(key="environment")),
+        domains=list(edition.domains.filter(key="environment")),
     )
-
-
-def log_in(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hillside Academy")
 
 
 def tab_to(page: Page, selector: str, *, limit: int = 40) -> None:
@@ -72,8 +64,9 @@ def expect_visible_focus(page: Page) -> None:
     page.wait_for_function(FOCUS_VISIBLE, timeout=2000)
 
 
-def test_checklist_answered_with_keyboard_only(page: Page, assessment: Assessment):
-    log_in(page)
+def test_checklist_answered_with_keyboard_only(page: Page, assessment: Assessment, log_in):
+    log_in(EMAIL, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hillside Academy")
     page.goto(f"/orgs/{assessment.organisation.slug}/assessments/{assessment.pk}/checklist/")
     statements = list(assessment.checklist_answers.values_list("statement_id", flat=True))
     assert len(statements) == len(KEYS) == 8

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-pytestmark = pytest.mark.usefixtures("framework_loaded")
+pytestmark = pytest.mark.usefixtures("edition")
 
 ENVIRONMENT_UNDERSTAND = (
     "Are people encouraged to understand and manage different types of risk in an "

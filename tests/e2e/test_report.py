@@ -37,9 +37,7 @@ VIEWER_PASSWORD = "a-long-and-unusual-passphrase"
 
 
 @pytest.fixture
-def demo(framework_loaded, settings, tmp_path) -> Organisation:
-    # Completed reports' PDFs are stored under MEDIA_ROOT once rendered.
-    settings.MEDIA_ROOT = tmp_path / "media"
+def demo(edition) -> Organisation:
     call_command("seed_demo", "--allow-known-password", stdout=io.StringIO())
     return Organisation.objects.get(slug=DEMO_SLUG)
 
@@ -50,14 +48,6 @@ def assessment(organisation: Organisation, title: str) -> Assessment:
 
 def report_url(item: Assessment) -> str:
     return f"/orgs/{item.organisation.slug}/assessments/{item.pk}/report/"
-
-
-def log_in(page: Page, email: str = DEMO_OWNER_EMAIL, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def words(text: str) -> str:
@@ -74,10 +64,10 @@ def expect_report(page: Page, organisation: Organisation, item: Assessment) -> N
 
 
 def test_completed_report_shows_charts_and_sections_and_is_accessible(
-    page: Page, demo: Organisation, assert_accessible
+    page: Page, demo: Organisation, assert_accessible, log_in
 ):
     latest = assessment(demo, LATEST)
-    log_in(page)
+    log_in(DEMO_OWNER_EMAIL, DEMO_PASSWORD)
     page.goto(report_url(latest))
 
     expect_report(page, demo, latest)
@@ -92,9 +82,9 @@ def test_completed_report_shows_charts_and_sections_and_is_accessible(
     assert_accessible(page)
 
 
-def test_report_pdf_downloads_with_its_text(page: Page, demo: Organisation, tmp_path: Path):
+def test_report_pdf_downloads_with_its_text(page: Page, demo: Organisation, log_in, tmp_path: Path):
     latest = assessment(demo, LATEST)
-    log_in(page)
+    log_in(DEMO_OWNER_EMAIL, DEMO_PASSWORD)
     page.goto(report_url(latest))
 
     with page.expect_download() as info:
@@ -123,11 +113,11 @@ def test_report_pdf_downloads_with_its_text(page: Page, demo: Organisation, tmp_
 
 
 def test_draft_report_is_marked_draft_and_is_accessible(
-    page: Page, demo: Organisation, assert_accessible
+    page: Page, demo: Organisation, assert_accessible, log_in
 ):
     draft = assessment(demo, DRAFT_TITLE)
     assert not draft.is_locked
-    log_in(page)
+    log_in(DEMO_OWNER_EMAIL, DEMO_PASSWORD)
     page.goto(report_url(draft))
 
     expect_report(page, demo, draft)
@@ -138,10 +128,10 @@ def test_draft_report_is_marked_draft_and_is_accessible(
 
 
 def test_dashboard_trend_and_comparison_are_accessible(
-    page: Page, demo: Organisation, assert_accessible
+    page: Page, demo: Organisation, assert_accessible, log_in
 ):
     previous, latest = assessment(demo, PREVIOUS), assessment(demo, LATEST)
-    log_in(page)
+    log_in(DEMO_OWNER_EMAIL, DEMO_PASSWORD)
     page.goto(f"/orgs/{demo.slug}/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text(demo.name)
@@ -166,14 +156,14 @@ def test_dashboard_trend_and_comparison_are_accessible(
 
 
 def test_viewer_reads_report_and_downloads_json(
-    page: Page, demo: Organisation, assert_accessible, tmp_path: Path
+    page: Page, demo: Organisation, assert_accessible, log_in, tmp_path: Path
 ):
     latest = assessment(demo, LATEST)
     viewer = User.objects.create_user(
         username=VIEWER_EMAIL, email=VIEWER_EMAIL, password=VIEWER_PASSWORD
     )
     Membership.objects.create(user=viewer, organisation=demo, role=Role.VIEWER)
-    log_in(page, VIEWER_EMAIL, VIEWER_PASSWORD)
+    log_in(VIEWER_EMAIL, VIEWER_PASSWORD)
 
     page.goto(report_url(latest))
     expect_report(page, demo, latest)

@@ -1,6 +1,5 @@
 from collections.abc import Callable
 from itertools import count
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -19,7 +18,7 @@ from framework.models import (
     Stage,
     Step,
 )
-from framework.services import load_edition, publish_edition, read_data_file
+from framework.services import publish_edition
 
 STAGE_NAMES = ["Understand", "Know", "Learn", "Recover"]
 _edition_numbers = count(1)
@@ -103,6 +102,13 @@ def make_edition(db) -> Callable[..., Edition]:
 
 
 @pytest.fixture
+def no_published_edition(edition) -> None:
+    """The session's framework archived, as if superseded and then withdrawn: no edition is
+    published (until this test's transaction is rolled back)."""
+    Edition.objects.archive()
+
+
+@pytest.fixture
 def complete_edition(make_edition) -> Edition:
     """A complete draft, ready to publish."""
     return make_edition(version="2.0")
@@ -111,16 +117,3 @@ def complete_edition(make_edition) -> Edition:
 @pytest.fixture
 def published_edition(make_edition) -> Edition:
     return make_edition(status=Edition.Status.PUBLISHED)
-
-
-@pytest.fixture
-def framework_data() -> dict[str, Any]:
-    """The UKCIS framework data file, as `load_framework` reads it."""
-    return read_data_file()
-
-
-@pytest.fixture
-def framework_edition(db, framework_data) -> Edition:
-    """The real UKCIS framework, loaded from the data file and published."""
-    edition, _ = load_edition(data=framework_data)
-    return edition

@@ -153,7 +153,7 @@ def test_edition_bulk_create_cannot_create_released_editions():
         Edition.objects.bulk_create(
             [Edition(key="new", title="New", version="1", status=Edition.Status.PUBLISHED)]
         )
-    assert not Edition.objects.exists()
+    assert not Edition.objects.filter(key="new").exists()
 
 
 def test_edition_release_moves_only_drafts_and_archive_only_published(draft):

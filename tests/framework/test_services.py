@@ -33,17 +33,6 @@ from framework.services import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def data():
-    return read_data_file()
-
-
-@pytest.fixture
-def edition(data):
-    edition, _ = load_edition(data=data)
-    return edition
-
-
 def exported_elsewhere(edition: Edition, path: Path, **meta: Any) -> Path:
     """`export_framework` of the edition, as another installation would write it: under another
     key (the same key would be skipped as already loaded), with `meta` changed."""
@@ -58,12 +47,20 @@ def releases() -> list[tuple[str, str, Any]]:
     return list(Edition.objects.order_by("key").values_list("key", "status", "published_at"))
 
 
+def under_another_key(data: dict[str, Any], key: str = "elsewhere") -> dict[str, Any]:
+    """`data` as another edition: the session has loaded the framework's own key already, and
+    loading a key that is there changes nothing."""
+    return data | {"edition": data["edition"] | {"key": key}}
+
+
 def load_query_count(data: dict[str, Any]) -> int:
-    """Queries taken by loading `data` into this database, which is left as it was."""
+    """Queries taken by loading `data` (under a new key) into this database, which is left as it
+    was."""
     with transaction.atomic():
         with CaptureQueriesContext(connection) as queries:
-            load_edition(data=data)
+            _, created = load_edition(data=under_another_key(data))
         transaction.set_rollback(True)
+    assert created
     return len(queries)
 
 
@@ -124,9 +121,10 @@ def test_every_member_has_a_website_or_says_why_not(edition):
     assert without == ["Trust and Safety Group"]
 
 
-def test_load_framework_twice_duplicates_nothing(data):
-    call_command("load_framework")
+def test_load_framework_twice_duplicates_nothing():
+    # The session has loaded the framework once already.
     counts = (Edition.objects.count(), Question.objects.count(), Resource.objects.count())
+    call_command("load_framework")
     call_command("load_framework")
     assert (Edition.objects.count(), Question.objects.count(), Resource.objects.count()) == counts
     assert counts == (1, 16, Resource.objects.count())
@@ -198,14 +196,18 @@ def test_load_framework_of_a_loaded_file_changes_nothing_even_with_make_current(
     assert Edition.objects.current() == edition
 
 
-def test_load_framework_takes_few_queries(data, django_assert_max_num_queries):
+def test_load_framework_takes_few_queries(framework_data, tmp_path, django_assert_max_num_queries):
+    path = tmp_path / "framework.yaml"
+    path.write_text(dump_data_file(under_another_key(framework_data)), encoding="utf-8")
+
     with django_assert_max_num_queries(60):
-        call_command("load_framework")
-    assert Question.objects.count() == 16
+        call_command("load_framework", str(path))
+
+    assert Question.objects.filter(domain__edition__key="elsewhere").count() == 16
 
 
-def test_load_framework_queries_do_not_grow_with_content(data):
-    smaller = copy.deepcopy(data)
+def test_load_framework_queries_do_not_grow_with_content(framework_data):
+    smaller = copy.deepcopy(framework_data)
     smaller["domains"] = smaller["domains"][:2]
     kept = {domain["key"] for domain in smaller["domains"]}
     smaller["members"] = smaller["members"][:5]
@@ -214,7 +216,7 @@ def test_load_framework_queries_do_not_grow_with_content(data):
         for resource in member["resources"]:
             resource["domains"] = [key for key in resource["domains"] if key in kept]
 
-    assert load_query_count(smaller) == load_query_count(data)
+    assert load_query_count(smaller) == load_query_count(framework_data)
 
 
 def test_load_framework_refuses_yaml_aliases(tmp_path):
@@ -223,19 +225,22 @@ def test_load_framework_refuses_yaml_aliases(tmp_path):
     lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 8)]
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = releases()
 
     with pytest.raises(CommandError, match="uses YAML aliases or anchors"):
         call_command("load_framework", str(path))
-    assert not Edition.objects.exists()
+    assert releases() == before
 
 
-def test_load_framework_refuses_a_file_over_the_size_limit(data, tmp_path):
+def test_load_framework_refuses_a_file_over_the_size_limit(framework_data, tmp_path):
     path = tmp_path / "huge.yaml"
-    path.write_text(dump_data_file(data) + "# padding\n" * 250_000, encoding="utf-8")
+    padding = "# padding\n" * 250_000
+    path.write_text(dump_data_file(under_another_key(framework_data)) + padding, encoding="utf-8")
+    before = releases()
 
     with pytest.raises(CommandError, match="larger than 2 MB"):
         call_command("load_framework", str(path))
-    assert not Edition.objects.exists()
+    assert releases() == before
 
 
 def test_export_framework_writes_to_stdout(edition, capsys):
@@ -327,12 +332,13 @@ def test_publish_refuses_an_already_published_edition(edition):
         publish_edition(edition=edition)
 
 
-def test_load_rejects_resource_tag_that_does_not_exist(data):
-    broken = copy.deepcopy(data)
+def test_load_rejects_resource_tag_that_does_not_exist(framework_data):
+    broken = under_another_key(framework_data, key="broken")
     broken["members"][0]["resources"][0]["stages"] = ["nonsense"]
+    before = releases()
     with pytest.raises(ValidationError, match="unknown stages key"):
         load_edition(data=broken)
-    assert not Edition.objects.exists()
+    assert releases() == before
 
 
 def test_load_rejects_a_file_of_another_format(tmp_path):
@@ -372,3 +378,27 @@ def test_draft_resource_tags_can_change(edition):
     resource = Resource.objects.filter(member__edition=draft).first()
     resource.stages.set(draft.stages.filter(key="recover"))
     assert list(resource.stages.values_list("key", flat=True)) == ["recover"]
+
+
+def test_load_edition_gives_audiences_their_age_groups(framework_data, db):
+    data = copy.deepcopy(framework_data)
+    data["edition"]["key"] = "age-groups-test"
+
+    edition, _ = load_edition(data=data)
+
+    audiences = {audience.key: audience for audience in edition.audiences.all()}
+    assert audiences["parents-carers"].age_groups == ["under-5", "5-10", "11-13", "14-17"]
+    assert audiences["professionals"].age_groups == []
+    assert audiences["parents-carers"].suits(["14-17", "adults"])
+    assert not audiences["professionals"].suits(["14-17"])
+
+
+def test_load_edition_refuses_unknown_age_groups(framework_data, db):
+    data = copy.deepcopy(framework_data)
+    data["edition"]["key"] = "bad-age-groups"
+    data["audiences"][0]["age_groups"] = ["teens", "5-10"]
+
+    with pytest.raises(ValidationError, match="unknown age groups: teens"):
+        load_edition(data=data)
+
+    assert not Edition.objects.filter(key="bad-age-groups").exists()

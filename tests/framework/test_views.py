@@ -41,13 +41,13 @@ def query_count(client, url: str) -> int:
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_page_has_one_h1_and_a_title(client, framework_edition, url):
+def test_page_has_one_h1_and_a_title(client, edition, url):
     text = page_text(client.get(url))
     assert text.count("<h1") == 1
     assert "<title>" in text and "– Digital Resilience</title>" in text
 
 
-def test_home_shows_definitions_features_and_domains(client, framework_edition, framework_data):
+def test_home_shows_definitions_features_and_domains(client, edition, framework_data):
     text = page_text(client.get(reverse("framework:home")))
 
     for definition in framework_data["definitions"]:
@@ -67,7 +67,7 @@ def test_home_shows_definitions_features_and_domains(client, framework_edition, 
         assert case_study["title"] in text
 
 
-def test_home_calls_to_action(client, framework_edition):
+def test_home_calls_to_action(client, edition):
     text = page_text(client.get(reverse("framework:home")))
 
     assert 'href="/accounts/signup/">Start a self-assessment</a>' in text
@@ -75,7 +75,7 @@ def test_home_calls_to_action(client, framework_edition):
     assert 'href="/framework/">Read the framework</a>' in text
 
 
-def test_home_calls_to_action_when_logged_in(client, framework_edition, django_user_model):
+def test_home_calls_to_action_when_logged_in(client, edition, django_user_model):
     client.force_login(django_user_model.objects.create_user("ann@example.org"))
 
     text = page_text(client.get(reverse("framework:home")))
@@ -84,9 +84,7 @@ def test_home_calls_to_action_when_logged_in(client, framework_edition, django_u
     assert "/accounts/signup/" not in text
 
 
-def test_framework_page_shows_every_question_and_statement(
-    client, framework_edition, framework_data
-):
+def test_framework_page_shows_every_question_and_statement(client, edition, framework_data):
     text = page_text(client.get(reverse("framework:framework")))
 
     for question in all_questions(framework_data):
@@ -97,9 +95,7 @@ def test_framework_page_shows_every_question_and_statement(
         assert f'<th scope="col" class="text-center">{heading}</th>' in text
 
 
-def test_framework_page_shows_domains_factors_and_guidance(
-    client, framework_edition, framework_data
-):
+def test_framework_page_shows_domains_factors_and_guidance(client, edition, framework_data):
     text = page_text(client.get(reverse("framework:framework")))
 
     meta = framework_data["edition"]
@@ -129,7 +125,7 @@ def test_framework_page_shows_domains_factors_and_guidance(
     assert 'href="/resources/"' in text
 
 
-def test_framework_page_queries_do_not_grow_with_content(client, framework_edition, framework_data):
+def test_framework_page_queries_do_not_grow_with_content(client, edition, framework_data):
     url = reverse("framework:framework")
     with_framework = query_count(client, url)
 
@@ -151,7 +147,7 @@ def test_framework_page_queries_do_not_grow_with_content(client, framework_editi
     assert "Extra Recover question 2 for Policy?" in page_text(client.get(url))
 
 
-def test_domain_page_shows_its_questions_and_neighbours(client, framework_edition, framework_data):
+def test_domain_page_shows_its_questions_and_neighbours(client, edition, framework_data):
     domain = framework_data["domains"][1]
 
     text = page_text(client.get(reverse("framework:domain", args=[domain["key"]])))
@@ -167,20 +163,20 @@ def test_domain_page_shows_its_questions_and_neighbours(client, framework_editio
     assert f'href="/framework/{following["key"]}/" rel="next"' in text
 
 
-def test_domain_page_leaves_out_other_domains_questions(client, framework_edition, framework_data):
+def test_domain_page_leaves_out_other_domains_questions(client, edition, framework_data):
     text = page_text(client.get(reverse("framework:domain", args=["environment"])))
 
     for question in framework_data["domains"][1]["questions"]:
         assert question["text"] not in text
 
 
-def test_domain_page_unknown_key_is_404(client, framework_edition):
+def test_domain_page_unknown_key_is_404(client, edition):
     response = client.get(reverse("framework:domain", args=["no-such-domain"]))
 
     assert response.status_code == 404
 
 
-def test_resources_page_lists_every_member_and_resource(client, framework_edition, framework_data):
+def test_resources_page_lists_every_member_and_resource(client, edition, framework_data):
     text = page_text(client.get(reverse("framework:resources")))
 
     assert framework_data["edition"]["members_guidance"] in text
@@ -195,9 +191,7 @@ def test_resources_page_lists_every_member_and_resource(client, framework_editio
     assert "Clear filters" not in text
 
 
-def test_resources_filtered_by_stage_shows_only_matching_members(
-    client, framework_edition, framework_data
-):
+def test_resources_filtered_by_stage_shows_only_matching_members(client, edition, framework_data):
     text = page_text(client.get(reverse("framework:resources"), {"stage": "recover"}))
 
     recover_count = 0
@@ -211,7 +205,7 @@ def test_resources_filtered_by_stage_shows_only_matching_members(
     assert "Clear filters" in text
 
 
-def test_resources_filtered_by_audience(client, framework_edition, framework_data):
+def test_resources_filtered_by_audience(client, edition, framework_data):
     text = page_text(
         client.get(reverse("framework:resources"), {"audience": "children-young-people"})
     )
@@ -233,7 +227,7 @@ def test_resources_filter_with_no_match_says_so(client, published_edition):
     "query", [{"stage": "nonsense"}, {"audience": "<script>"}, {"stage": "recover", "audience": 1}]
 )
 def test_resources_bad_filter_shows_everything_with_a_message(
-    client, framework_edition, framework_data, query
+    client, edition, framework_data, query
 ):
     response = client.get(reverse("framework:resources"), query)
 
@@ -244,7 +238,7 @@ def test_resources_bad_filter_shows_everything_with_a_message(
     assert "<script>" not in response.content.decode()
 
 
-def test_resources_page_queries_do_not_grow_with_members(client, framework_edition, framework_data):
+def test_resources_page_queries_do_not_grow_with_members(client, edition, framework_data):
     url = reverse("framework:resources")
     with_framework = query_count(client, url)
 
@@ -260,9 +254,7 @@ def test_resources_page_queries_do_not_grow_with_members(client, framework_editi
     assert "The Mix 2" in page_text(client.get(url))
 
 
-def test_about_page_shows_licence_attribution_and_working_group(
-    client, framework_edition, framework_data
-):
+def test_about_page_shows_licence_attribution_and_working_group(client, edition, framework_data):
     text = page_text(client.get(reverse("framework:about")))
 
     meta = framework_data["edition"]
@@ -271,7 +263,7 @@ def test_about_page_shows_licence_attribution_and_working_group(
     assert meta["publisher"] in text
     assert meta["attribution"] in text
     assert f"version {meta['version']}" in text
-    assert dateformat.format(timezone.localtime(framework_edition.published_at), "j F Y") in text
+    assert dateformat.format(timezone.localtime(edition.published_at), "j F Y") in text
     for paragraph in paragraphs(meta["about"])[:2]:
         assert paragraph in text
     working_group = meta["working_group"]
@@ -280,12 +272,13 @@ def test_about_page_shows_licence_attribution_and_working_group(
     assert "signposting written for this tool" in text
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("url", PAGES)
-def test_pages_are_404_without_a_published_edition(client, url):
+def test_pages_are_404_without_a_published_edition(client, no_published_edition, url):
     assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_pages_are_404_with_only_a_draft_edition(client, complete_edition, url):
+def test_pages_are_404_with_a_draft_but_no_published_edition(
+    client, no_published_edition, complete_edition, url
+):
     assert client.get(url).status_code == 404

@@ -29,8 +29,6 @@ DEMO_SLUG = "demo"
 # The demo logins, printed by `make run`. Users get this known password only with DEBUG on or
 # --allow-known-password; otherwise they exist (the history names them) but cannot log in.
 DEMO_OWNER_EMAIL = "demo@example.com"
-DEMO_EDITOR_EMAIL = "editor@example.com"
-DEMO_VIEWER_EMAIL = "viewer@example.com"
 DEMO_PASSWORD = "demo-password"
 
 RATINGS = {choice.label.lower(): choice.value for choice in Rating}

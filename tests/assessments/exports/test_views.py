@@ -13,13 +13,10 @@ from django.utils import timezone
 
 from assessments.exports.csv_export import ACTION_COLUMNS, ANSWER_COLUMNS
 from assessments.models import Rating
+from tests.assessments.factories import assessment_url
 
 EXPORTS = ["export_json", "export_csv", "export_actions_csv"]
 ALL_DOMAINS = ("environment", "content", "service", "policy")
-
-
-def url(name: str, assessment) -> str:
-    return reverse(f"assessments:{name}", args=[assessment.organisation.slug, assessment.pk])
 
 
 def rows(response) -> list[list[str]]:
@@ -37,7 +34,7 @@ def viewer_client(client, viewer):
 
 
 def test_csv_has_a_header_and_one_row_per_answer(viewer_client, assessment):
-    response = viewer_client.get(url("export_csv", assessment))
+    response = viewer_client.get(assessment_url("export_csv", assessment))
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert not response.content.startswith(b"\xef\xbb\xbf")  # plain UTF-8, no byte order mark
@@ -87,7 +84,7 @@ def test_csv_row_of_a_question_holds_its_answer(viewer_client, assessment):
         target_date=date(2026, 9, 1),
     )
 
-    body = rows(viewer_client.get(url("export_csv", assessment)))[1:]
+    body = rows(viewer_client.get(assessment_url("export_csv", assessment)))[1:]
 
     row = next(row for row in body if row[3] == "environment-know")
     assert row[:3] == ["Environment", "Environment", "Know"]
@@ -112,8 +109,8 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_quoted(viewer_cl
     )
     assessment.checklist_answers.update(comment="-1 for effort")
 
-    body = rows(viewer_client.get(url("export_csv", assessment)))[1:]
-    actions = rows(viewer_client.get(url("export_actions_csv", assessment)))[1:]
+    body = rows(viewer_client.get(assessment_url("export_csv", assessment)))[1:]
+    actions = rows(viewer_client.get(assessment_url("export_actions_csv", assessment)))[1:]
 
     row = next(row for row in body if row[3] == "environment-know")
     assert row[7:10] == ["'+44 helpline", '\'=HYPERLINK("http://evil.example","Click")', "'@admin"]
@@ -134,7 +131,7 @@ def test_action_plan_lists_actions_poorly_first_then_by_target_date(viewer_clien
         answer(assessment, key, rating=rating, target_date=target, next_steps=f"Do {key}")
     answer(assessment, "content-learn", rating=Rating.POORLY, next_steps="  ")  # no action
 
-    response = viewer_client.get(url("export_actions_csv", assessment))
+    response = viewer_client.get(assessment_url("export_actions_csv", assessment))
 
     header, *body = rows(response)
     assert header == ACTION_COLUMNS
@@ -162,7 +159,7 @@ def test_action_plan_lists_actions_poorly_first_then_by_target_date(viewer_clien
 def test_downloads_are_attachments_named_after_organisation_assessment_and_date(
     viewer_client, assessment, name, filename
 ):
-    response = viewer_client.get(url(name, assessment))
+    response = viewer_client.get(assessment_url(name, assessment))
 
     today = timezone.localdate().isoformat()
     assert response.status_code == 200
@@ -172,7 +169,7 @@ def test_downloads_are_attachments_named_after_organisation_assessment_and_date(
 
 
 def test_json_download_is_the_export_with_sorted_keys(viewer_client, assessment):
-    response = viewer_client.get(url("export_json", assessment))
+    response = viewer_client.get(assessment_url("export_json", assessment))
 
     assert response["Content-Type"] == "application/json; charset=utf-8"
     data = json.loads(response.content)
@@ -185,7 +182,7 @@ def test_json_download_is_the_export_with_sorted_keys(viewer_client, assessment)
 def test_downloads_of_an_outsider_are_not_found(client, outsider, assessment, name):
     client.force_login(outsider)
 
-    assert client.get(url(name, assessment)).status_code == 404
+    assert client.get(assessment_url(name, assessment)).status_code == 404
 
 
 @pytest.mark.parametrize("name", EXPORTS)
@@ -208,7 +205,7 @@ def test_task_list_links_every_download(viewer_client, assessment):
     ).content.decode()
 
     for name in EXPORTS:
-        assert f'href="{url(name, assessment)}"' in html
+        assert f'href="{assessment_url(name, assessment)}"' in html
 
 
 @pytest.mark.parametrize("name", EXPORTS)
@@ -219,12 +216,12 @@ def test_downloads_read_the_same_number_of_queries_for_one_domain_as_for_four(
     four = make_assessment(domains=ALL_DOMAINS)
     for assessment in (one, four):
         assessment.question_answers.update(rating=Rating.MODERATELY, next_steps="Plan")
-    viewer_client.get(url(name, one))  # the session's first read is not counted
+    viewer_client.get(assessment_url(name, one))  # the session's first read is not counted
 
     counts = []
     for assessment in (one, four):
         with CaptureQueriesContext(connection) as captured:
-            assert viewer_client.get(url(name, assessment)).status_code == 200
+            assert viewer_client.get(assessment_url(name, assessment)).status_code == 200
         counts.append(len(captured.captured_queries))
 
     assert counts[0] == counts[1]

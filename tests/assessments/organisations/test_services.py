@@ -243,4 +243,4 @@ def test_organisation_belongs_to_several_users_and_users_to_several(organisation
     elsewhere = Organisation.objects.get(name="Elsewhere Trust")
     elsewhere.memberships.create(user=editor, role=Role.VIEWER)
 
-    assert set(Organisation.objects.for_user(editor)) == {organisation, elsewhere}
+    assert set(Organisation.objects.filter(memberships__user=editor)) == {organisation, elsewhere}

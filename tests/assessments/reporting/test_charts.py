@@ -1,7 +1,5 @@
 """Charts are pure functions from scores to SVG markup: these tests need no database."""
 
-import xml.etree.ElementTree as ET
-
 import pytest
 from django.utils.safestring import SafeString
 
@@ -15,10 +13,9 @@ from assessments.reporting.charts import (
     score_band,
     stage_profile,
 )
+from tests.assessments.reporting.svg import HOSTILE, SVG, by_class, desc, parse, texts
 
-SVG = "{http://www.w3.org/2000/svg}"
 STAGES = ["Understand", "Know", "Learn", "Recover"]
-HOSTILE = "<script>alert(1)</script> & \"quotes\" 'ŵŷ' 🙂"
 
 
 def profile(stages, previous=None, chart_id="stages") -> SafeString:
@@ -48,23 +45,6 @@ def checklist(items, chart_id="checklist") -> SafeString:
         description="The rating of each checklist statement.",
         chart_id=chart_id,
     )
-
-
-def parse(svg: str) -> ET.Element:
-    return ET.fromstring(svg)
-
-
-def texts(root: ET.Element) -> list[str]:
-    """The content of every <text> element, its <tspan> lines joined by spaces."""
-    return [" ".join(part for part in element.itertext()) for element in root.iter(f"{SVG}text")]
-
-
-def by_class(root: ET.Element, css_class: str) -> list[ET.Element]:
-    return [element for element in root.iter() if css_class in (element.get("class") or "").split()]
-
-
-def desc(root: ET.Element) -> str:
-    return root.find(f"{SVG}desc").text
 
 
 def contrast(foreground: str, background: str) -> float:

@@ -1,15 +1,13 @@
 """The score trend is a pure function from scores to SVG markup: these tests need no database."""
 
-import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
 from django.utils.safestring import SafeString
 
 from assessments.reporting.charts import TREND_STAGE_STYLES, WIDTH, score_trend
+from tests.assessments.reporting.svg import HOSTILE, SVG, by_class, desc, parse, texts
 
-SVG = "{http://www.w3.org/2000/svg}"
-HOSTILE = "<script>alert(1)</script> & \"quotes\" 'ŵŷ' 🙂"
 EARLIER = ("Annual review 2025", date(2025, 10, 15), 58.3)
 LATER = ("Annual review 2026", date(2026, 10, 15), 72.2)
 
@@ -22,22 +20,6 @@ def trend(points, stages=None, chart_id="trend") -> SafeString:
         description="The headline score of each completed assessment.",
         chart_id=chart_id,
     )
-
-
-def parse(svg: str) -> ET.Element:
-    return ET.fromstring(svg)
-
-
-def texts(root: ET.Element) -> list[str]:
-    return [" ".join(element.itertext()) for element in root.iter(f"{SVG}text")]
-
-
-def by_class(root: ET.Element, css_class: str) -> list[ET.Element]:
-    return [element for element in root.iter() if css_class in (element.get("class") or "").split()]
-
-
-def desc(root: ET.Element) -> str:
-    return root.find(f"{SVG}desc").text
 
 
 def test_score_trend_is_a_named_image_with_the_data_in_words():

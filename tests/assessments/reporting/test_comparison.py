@@ -9,54 +9,43 @@ from django.urls import reverse
 
 from assessments.models import Assessment, Organisation, Rating
 from assessments.reporting.comparison import IMPROVED, NOT_RATED, SAME, WORSE, compare
+from tests.assessments.factories import rate, rate_checklist
 
 POORLY, MODERATELY, WELL = Rating.POORLY, Rating.MODERATELY, Rating.WELL
 ALL_DOMAINS = ("environment", "content", "service", "policy")
 
 
-def rate(assessment: Assessment, questions: dict[str, int], statements: dict[str, int]) -> None:
-    for key, rating in questions.items():
-        assessment.question_answers.filter(question__key=key).update(rating=rating)
-    for key, rating in statements.items():
-        assessment.checklist_answers.filter(statement__key=key).update(rating=rating)
-
-
-def complete(assessment: Assessment, day: int) -> Assessment:
-    at = datetime(2026, 1, day, 12, tzinfo=UTC)
-    Assessment.objects.filter(pk=assessment.pk).update(status="completed", completed_at=at)
-    assessment.refresh_from_db()
-    return assessment
-
-
 @pytest.fixture
 def pair(make_assessment):
-    """A (Environment, Content) and B (Environment, Service), rated so that, of the matched
-    ratings, one improved, one stayed the same and one got worse."""
+    """A (Environment, Content), completed, and B (Environment, Service), rated so that, of the
+    matched ratings, one improved, one stayed the same and one got worse."""
     a = make_assessment(domains=("environment", "content"), title="Review 2025")
     b = make_assessment(domains=("environment", "service"), title="Review 2026")
     first_statement = a.checklist_answers.order_by("statement__position")[0].statement.key
-    rate(
-        a,
-        {
-            "environment-understand": POORLY,
-            "environment-know": MODERATELY,
-            "environment-learn": WELL,
-            "content-understand": MODERATELY,
-        },
-        {first_statement: MODERATELY},
-    )
-    rate(
-        b,
-        {
-            "environment-understand": MODERATELY,
-            "environment-know": MODERATELY,
-            "environment-learn": POORLY,
-            "environment-recover": WELL,
-            "service-understand": WELL,
-        },
-        {first_statement: WELL},
-    )
-    return complete(a, 10), b
+    a_ratings = {
+        "environment-understand": POORLY,
+        "environment-know": MODERATELY,
+        "environment-learn": WELL,
+        "content-understand": MODERATELY,
+    }
+    b_ratings = {
+        "environment-understand": MODERATELY,
+        "environment-know": MODERATELY,
+        "environment-learn": POORLY,
+        "environment-recover": WELL,
+        "service-understand": WELL,
+    }
+    for key, rating in a_ratings.items():
+        rate(a, rating, question__key=key)
+    for key, rating in b_ratings.items():
+        rate(b, rating, question__key=key)
+    rate_checklist(a, MODERATELY, statement__key=first_statement)
+    rate_checklist(b, WELL, statement__key=first_statement)
+    # Completed as it stands, which the service would refuse: A leaves questions unrated.
+    completed_at = datetime(2026, 1, 10, 12, tzinfo=UTC)
+    Assessment.objects.filter(pk=a.pk).update(status="completed", completed_at=completed_at)
+    a.refresh_from_db()
+    return a, b
 
 
 def test_compare_says_improved_same_or_worse_for_each_rating_in_both(pair):
@@ -118,7 +107,7 @@ def test_compare_reads_the_same_number_of_queries_for_one_domain_as_for_four(mak
     with CaptureQueriesContext(connection) as four:
         compare(*large)
 
-    assert len(one.captured_queries) == len(four.captured_queries) <= 5
+    assert len(four.captured_queries) == len(one.captured_queries)
 
 
 # --- The page --------------------------------------------------------------------------------

@@ -5,10 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments.models import Assessment, Rating
-from assessments.walkthrough import services
+from tests.assessments.factories import assessment_url, complete, rate
 
 pytestmark = pytest.mark.django_db
 
@@ -16,23 +15,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def dashboard_url(organisation) -> str:
     return reverse("assessments:dashboard", args=[organisation.slug])
-
-
-def rate(assessment: Assessment, *, domain: str, rating: int) -> None:
-    assessment.question_answers.filter(question__domain__key=domain).update(rating=rating)
-    services.refresh_section_statuses(assessment)
-
-
-def complete(
-    assessment: Assessment, user, *, on: datetime | None = None, rating: int = Rating.WELL
-) -> None:
-    assessment.question_answers.update(rating=rating)
-    assessment.checklist_answers.update(rating=Rating.MODERATELY)
-    assessment.factor_answers.update(relevant=True)
-    services.refresh_section_statuses(assessment)
-    services.complete_assessment(assessment=assessment, user=user)
-    if on is not None:
-        Assessment.objects.filter(pk=assessment.pk).update(completed_at=timezone.make_aware(on))
 
 
 def test_dashboard_shows_the_organisation_and_the_members_role(client, viewer, dashboard_url):
@@ -70,13 +52,11 @@ def test_dashboard_lists_assessments_with_progress_and_scores(
     client, editor, owner, dashboard_url, make_assessment
 ):
     done = make_assessment(title="Autumn review")
-    complete(done, owner)
-    Assessment.objects.filter(pk=done.pk).update(
-        completed_at=timezone.make_aware(datetime(2026, 10, 15, 16))
-    )
+    rate(done, Rating.WELL)
+    complete(done, owner, on=datetime(2026, 10, 15, 16))
     partial = make_assessment(title="Spring check-in")
-    rate(partial, domain="environment", rating=Rating.WELL)
-    rate(partial, domain="content", rating=Rating.POORLY)
+    rate(partial, Rating.WELL, question__domain__key="environment")
+    rate(partial, Rating.POORLY, question__domain__key="content")
     client.force_login(editor)
 
     content = client.get(dashboard_url).content.decode()
@@ -144,7 +124,7 @@ def test_dashboard_queries_do_not_grow_with_assessments_or_answers(
     client, owner, dashboard_url, make_assessment, django_assert_num_queries
 ):
     first = make_assessment(title="First")
-    rate(first, domain="environment", rating=Rating.WELL)
+    rate(first, Rating.WELL, question__domain__key="environment")
     client.force_login(owner)
     with CaptureQueriesContext(connection) as one_assessment:
         assert client.get(dashboard_url).status_code == 200
@@ -153,7 +133,7 @@ def test_dashboard_queries_do_not_grow_with_assessments_or_answers(
         later = make_assessment(
             title=f"Later {days}", domains=("environment", "content", "service", "policy")
         )
-        rate(later, domain="policy", rating=Rating.MODERATELY)
+        rate(later, Rating.MODERATELY, question__domain__key="policy")
     complete(first, owner)
 
     with django_assert_num_queries(len(one_assessment)):
@@ -162,9 +142,8 @@ def test_dashboard_queries_do_not_grow_with_assessments_or_answers(
 
 
 def urls(assessment: Assessment) -> dict[str, str]:
-    args = [assessment.organisation.slug, assessment.pk]
     return {
-        name: reverse(f"assessments:{name}", args=args)
+        name: assessment_url(name, assessment)
         for name in ("report", "report_pdf", "export_json", "export_csv", "export_actions_csv")
     }
 
@@ -179,9 +158,11 @@ def test_dashboard_shows_the_trend_of_completed_assessments_oldest_first(
 ):
     # Made newest first, so the chart has to put them in date order itself.
     later = make_assessment(title="Autumn 2021")
+    rate(later, Rating.WELL)
     complete(later, owner, on=datetime(2021, 10, 15, 16))
     earlier = make_assessment(title="Autumn 2020")
-    complete(earlier, owner, on=datetime(2020, 10, 14, 16), rating=Rating.POORLY)
+    rate(earlier, Rating.POORLY)
+    complete(earlier, owner, on=datetime(2020, 10, 14, 16))
     make_assessment(title="Spring check-in")
     client.force_login(viewer)
 
@@ -273,12 +254,16 @@ def test_dashboard_with_one_completed_assessment_has_no_compare_link(
 def test_dashboard_queries_do_not_grow_with_completed_assessments(
     client, owner, dashboard_url, make_assessment, django_assert_num_queries
 ):
-    complete(make_assessment(title="First"), owner, on=datetime(2020, 10, 14, 16))
+    first = make_assessment(title="First")
+    rate(first, Rating.WELL)
+    complete(first, owner, on=datetime(2020, 10, 14, 16))
     client.force_login(owner)
     with CaptureQueriesContext(connection) as one_assessment:
         assert client.get(dashboard_url).status_code == 200
 
-    complete(make_assessment(title="Second"), owner, on=datetime(2021, 10, 14, 16))
+    second = make_assessment(title="Second")
+    rate(second, Rating.WELL)
+    complete(second, owner, on=datetime(2021, 10, 14, 16))
     make_assessment(title="Third", domains=("environment", "content", "service", "policy"))
 
     with django_assert_num_queries(len(one_assessment)):

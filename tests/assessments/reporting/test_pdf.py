@@ -5,7 +5,6 @@ import io
 import logging
 import re
 import socket
-from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,51 +14,20 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments import storage
-from assessments.models import Assessment, Organisation, Rating
+from assessments.models import Assessment, Organisation
 from assessments.reporting import pdf
 from assessments.reporting.report import build_report
 from assessments.walkthrough import services
+from tests.assessments.factories import assessment_url, fill
 
 DRAFT = "Draft — not yet completed"
 HOSTILE = "<script>alert(1)</script> Ŵŵ Ŷŷ 😀🎉"
 CONTENTS_LINE = re.compile(r"^(?P<title>\S.*?)\s*\.{3,}\s*(?P<page>\d+)$")
 
 
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def fill(assessment: Assessment, **values) -> None:
-    """Rate and answer everything: Moderately with a next step, unless `values` say otherwise."""
-    assessment.question_answers.update(
-        **{
-            "rating": Rating.MODERATELY,
-            "current_practice": "We run a session each term.",
-            "next_steps": "Write a staff briefing on reporting routes.",
-            "action_owner": "Jo Bloggs",
-            "target_date": date(2027, 3, 31),
-        }
-        | values
-    )
-    assessment.checklist_answers.update(rating=Rating.MODERATELY, comment="Covered at induction.")
-
-
-@pytest.fixture
-def completed(assessment, owner) -> Assessment:
-    fill(assessment)
-    assessment.checklist_answers.filter(statement__key="report-harms").update(rating=Rating.POORLY)
-    assessment.checklist_answers.filter(statement__key="recognise-risk").update(rating=Rating.WELL)
-    return services.complete_assessment(assessment=assessment, user=owner)
-
-
-def pdf_url(assessment: Assessment) -> str:
-    return reverse("assessments:report_pdf", args=[assessment.organisation.slug, assessment.pk])
-
-
 def download(client, user, assessment: Assessment):
     client.force_login(user)
-    response = client.get(pdf_url(assessment))
+    response = client.get(assessment_url("report_pdf", assessment))
     assert response.status_code == 200
     return response, b"".join(response.streaming_content)
 

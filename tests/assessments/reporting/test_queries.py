@@ -1,22 +1,20 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from assessments.models import Assessment, Rating, Section
+from assessments.models import Organisation, Rating, Section
 from assessments.reporting import queries as selectors
 from assessments.reporting import scoring
-from assessments.walkthrough import services
+from tests.assessments.factories import rate
 
 pytestmark = pytest.mark.django_db
 
 STAGES = ["understand", "know", "learn", "recover"]
-
-
-def rate(assessment: Assessment, *, domain: str, rating: int) -> None:
-    assessment.question_answers.filter(question__domain__key=domain).update(rating=rating)
-    services.refresh_section_statuses(assessment)
+ALL_DOMAINS = ("environment", "content", "service", "policy")
 
 
 def test_rated_items_lists_questions_in_walk_through_order_then_the_checklist(assessment):
-    rate(assessment, domain="content", rating=Rating.WELL)
+    rate(assessment, Rating.WELL, question__domain__key="content")
 
     items = selectors.rated_items(assessment)
 
@@ -31,8 +29,8 @@ def test_rated_items_lists_questions_in_walk_through_order_then_the_checklist(as
 
 
 def test_assessment_scores_match_scoring_of_the_rated_items(assessment):
-    rate(assessment, domain="environment", rating=Rating.WELL)
-    rate(assessment, domain="content", rating=Rating.POORLY)
+    rate(assessment, Rating.WELL, question__domain__key="environment")
+    rate(assessment, Rating.POORLY, question__domain__key="content")
     assessment.checklist_answers.update(rating=Rating.MODERATELY)
 
     scores = selectors.assessment_scores([assessment])[assessment.pk]
@@ -54,15 +52,16 @@ def test_assessment_scores_of_an_unrated_assessment_are_none(assessment):
     assert scores.answered == 0
 
 
-@pytest.mark.parametrize("number", [1, 3])
-def test_assessment_scores_read_in_three_queries(
-    number, make_assessment, django_assert_num_queries
+def test_assessment_scores_queries_do_not_grow_with_assessments(
+    make_assessment, django_assert_num_queries
 ):
-    assessments = [make_assessment(title=f"Review {n}") for n in range(number)]
+    assessments = [make_assessment(title=f"Review {n}") for n in range(3)]
     for assessment in assessments:
-        rate(assessment, domain="environment", rating=Rating.MODERATELY)
+        rate(assessment, Rating.MODERATELY, question__domain__key="environment")
+    with CaptureQueriesContext(connection) as one_assessment:
+        selectors.assessment_scores(assessments[:1])
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(len(one_assessment)):
         scores = selectors.assessment_scores(assessments)
 
     assert {pk: value.by_domain["environment"] for pk, value in scores.items()} == {
@@ -70,12 +69,29 @@ def test_assessment_scores_read_in_three_queries(
     }
 
 
+def test_assessment_scores_queries_do_not_grow_with_domains(
+    make_assessment, django_assert_num_queries
+):
+    one, four = make_assessment(domains=("environment",)), make_assessment(domains=ALL_DOMAINS)
+    rate(one, Rating.MODERATELY)
+    rate(four, Rating.MODERATELY)
+    with CaptureQueriesContext(connection) as one_domain:
+        selectors.assessment_scores([one])
+
+    with django_assert_num_queries(len(one_domain)):
+        scores = selectors.assessment_scores([four])
+
+    assert scores[four.pk].by_domain == dict.fromkeys(ALL_DOMAINS, 66.7)
+
+
 def test_section_counts_counts_completed_sections(make_assessment, django_assert_num_queries):
     rated = make_assessment(title="Rated")
-    rate(rated, domain="environment", rating=Rating.WELL)
+    rate(rated, Rating.WELL, question__domain__key="environment")
     fresh = make_assessment(title="Fresh", domains=("service",))
+    with CaptureQueriesContext(connection) as one_assessment:
+        selectors.section_counts([rated])
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(len(one_assessment)):
         counts = selectors.section_counts([rated, fresh])
 
     assert counts == {
@@ -85,16 +101,35 @@ def test_section_counts_counts_completed_sections(make_assessment, django_assert
     assert rated.sections.get(key="domain-environment").status == Section.Status.COMPLETED
 
 
-@pytest.mark.parametrize("number", [1, 3])
-def test_organisation_assessments_read_in_a_fixed_number_of_queries(
-    number, organisation, make_assessment, django_assert_num_queries
+def test_organisation_assessments_queries_do_not_grow_with_assessments(
+    organisation, make_assessment, django_assert_num_queries
 ):
-    for n in range(number):
-        rate(make_assessment(title=f"Review {n}"), domain="content", rating=Rating.WELL)
+    rate(make_assessment(title="Review 0"), Rating.WELL, question__domain__key="content")
+    with CaptureQueriesContext(connection) as one_assessment:
+        selectors.organisation_assessments(organisation)
+    for n in (1, 2):
+        rate(make_assessment(title=f"Review {n}"), Rating.WELL, question__domain__key="content")
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(len(one_assessment)):
         summaries = selectors.organisation_assessments(organisation)
 
-    assert len(summaries) == number
-    assert [stage.key for stage, _ in summaries[0].stages] == STAGES
+    assert len(summaries) == 3
+    for summary in summaries:
+        assert [stage.key for stage, _ in summary.stages] == STAGES
+        assert [score for _, score in summary.stages] == [100.0] * 4
+
+
+def test_organisation_assessments_queries_do_not_grow_with_domains(
+    organisation, outsider, make_assessment, django_assert_num_queries
+):
+    elsewhere = Organisation.objects.get(memberships__user=outsider)
+    rate(make_assessment(domains=("environment",)), Rating.WELL)
+    rate(make_assessment(organisation=elsewhere, user=outsider, domains=ALL_DOMAINS), Rating.WELL)
+    with CaptureQueriesContext(connection) as one_domain:
+        selectors.organisation_assessments(organisation)
+
+    with django_assert_num_queries(len(one_domain)):
+        summaries = selectors.organisation_assessments(elsewhere)
+
+    assert len(summaries) == 1
     assert [score for _, score in summaries[0].stages] == [100.0] * 4

@@ -8,20 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Assessment, Rating
-from assessments.reporting.report import SIGNPOSTS_PER_STAGE, build_report, organisation_audiences
+from assessments.reporting.report import SIGNPOSTS_PER_STAGE, build_report
 from assessments.walkthrough import services
 from framework.models import Resource
+from framework.services import duplicate_edition, publish_edition
+from tests.assessments.factories import rate, rate_checklist
 
 POORLY, MODERATELY, WELL = Rating.POORLY, Rating.MODERATELY, Rating.WELL
-
-
-def rate(assessment: Assessment, rating: int | None, **filters) -> None:
-    """Rate the assessment's questions matching `filters` (all of them without filters)."""
-    assessment.question_answers.filter(**filters).update(rating=rating)
-
-
-def rate_checklist(assessment: Assessment, rating: int | None, **filters) -> None:
-    assessment.checklist_answers.filter(**filters).update(rating=rating)
 
 
 def answer(assessment: Assessment, key: str):
@@ -117,14 +110,13 @@ def test_report_signposts_resources_for_the_weakest_stage_first(rated):
 
 def test_report_signposts_resources_for_the_organisations_audiences_first(rated):
     rate(rated, POORLY)
-    audiences = organisation_audiences(rated.age_groups) - {"professionals"}
 
     report = build_report(rated)
 
     matched_somewhere = False
     for group in report.signposting:
         matches = [
-            bool({audience.key for audience in resource.audiences.all()} & audiences)
+            any(audience.suits(rated.age_groups) for audience in resource.audiences.all())
             for resource in group.resources
         ]
         assert matches == sorted(matches, reverse=True), group.stage.name
@@ -252,3 +244,37 @@ def test_report_reads_a_fixed_number_of_queries_whatever_the_domains(make_assess
         return len(queries) - 1  # the lookup above
 
     assert count(("environment",)) == count(("environment", "content", "service", "policy"))
+
+
+def test_report_reads_checklist_and_audiences_from_its_edition(edition, organisation, owner):
+    """A newer edition with a ninth statement and differently keyed audiences reads correctly."""
+    draft = duplicate_edition(edition=edition, key="ukcis-drf-next", version="2.0")
+    draft.audiences.filter(key="parents-carers").update(key="families", name="Families")
+    draft.audiences.exclude(key="families").update(age_groups=[])
+    draft.checklist_statements.create(
+        key="review-yearly", text="We review our approach every year.", position=9
+    )
+    publish_edition(edition=draft)
+    assessment = services.start_assessment(
+        organisation=organisation,
+        user=owner,
+        title="Next edition",
+        domains=list(draft.domains.filter(key="environment")),
+    )
+    rate(assessment, POORLY)
+    rate_checklist(assessment, POORLY)
+
+    report = build_report(assessment)
+
+    assert "9 checklist statements" in report.charts["checklist"]
+    assert "eight" not in report.how_scores_work
+    assert len(report.checklist) == 9
+    families_first = [
+        any(a.key == "families" for a in resource.audiences.all())
+        for group in report.signposting
+        for resource in group.resources
+    ]
+    assert any(families_first)
+    for group in report.signposting:
+        flags = [any(a.key == "families" for a in r.audiences.all()) for r in group.resources]
+        assert flags == sorted(flags, reverse=True), group.stage.name

@@ -74,7 +74,6 @@ def test_score_items_groups_by_stage_domain_and_checklist():
     assert scores.checklist == 83.3
     assert scores.counts == {POORLY: 2, MODERATELY: 2, WELL: 2}
     assert (scores.answered, scores.total) == (6, 6)
-    assert scores.complete
 
 
 def test_score_items_keeps_the_order_of_the_groups_asked_for():
@@ -104,7 +103,6 @@ def test_score_items_never_counts_unanswered_as_poorly():
     assert scores.overall == 100.0
     assert scores.counts == {POORLY: 0, MODERATELY: 0, WELL: 2}
     assert (scores.answered, scores.total) == (2, 4)
-    assert not scores.complete
 
 
 def test_score_items_of_nothing_has_no_scores():

@@ -1,50 +1,18 @@
 """The report page: every section from the one context builder, for any member, in a fixed
 number of queries."""
 
-from datetime import date
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
-from assessments.models import Assessment, Rating
-from assessments.walkthrough import services
+from assessments.models import Rating
+from tests.assessments.factories import assessment_url, fill, page_queries
 
 ALL_DOMAINS = ("environment", "content", "service", "policy")
-
-
-def report_url(assessment: Assessment, name: str = "report") -> str:
-    return reverse(f"assessments:{name}", args=[assessment.organisation.slug, assessment.pk])
-
-
-def fill(assessment: Assessment, rating: int = Rating.MODERATELY) -> None:
-    """Rate everything, with a next step on every question and a comment on every statement."""
-    assessment.question_answers.update(
-        rating=rating,
-        current_practice="We run a session each term.",
-        next_steps="Write a staff briefing on reporting routes.",
-        action_owner="Jo Bloggs, Safeguarding Lead",
-        target_date=date(2027, 3, 31),
-    )
-    assessment.checklist_answers.update(rating=rating, comment="Covered at induction.")
-    assessment.factor_answers.filter(factor__key="isolation").update(
-        relevant=True, note="Rural members meet online between sessions."
-    )
-
-
-@pytest.fixture
-def completed(assessment, owner) -> Assessment:
-    fill(assessment)
-    assessment.checklist_answers.filter(statement__key="report-harms").update(rating=Rating.POORLY)
-    assessment.checklist_answers.filter(statement__key="recognise-risk").update(rating=Rating.WELL)
-    return services.complete_assessment(assessment=assessment, user=owner)
 
 
 def test_report_shows_the_cover_and_context(client, viewer, completed):
     client.force_login(viewer)
 
-    response = client.get(report_url(completed))
+    response = client.get(assessment_url("report", completed))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -63,7 +31,7 @@ def test_report_shows_the_cover_and_context(client, viewer, completed):
 def test_report_shows_every_checklist_statement_with_its_rating(client, viewer, completed):
     client.force_login(viewer)
 
-    response = client.get(report_url(completed))
+    response = client.get(assessment_url("report", completed))
 
     report = response.context["report"]
     assert len(report.checklist) == 8
@@ -78,7 +46,7 @@ def test_report_shows_every_checklist_statement_with_its_rating(client, viewer, 
 def test_report_shows_summary_actions_and_signposting(client, viewer, completed):
     client.force_login(viewer)
 
-    response = client.get(report_url(completed))
+    response = client.get(assessment_url("report", completed))
 
     report = response.context["report"]
     page = response.content.decode()
@@ -102,7 +70,7 @@ def test_report_of_a_draft_says_so_and_shows_unrated_items_as_not_rated(client, 
     )
     client.force_login(viewer)
 
-    response = client.get(report_url(assessment))
+    response = client.get(assessment_url("report", assessment))
 
     page = response.content.decode()
     assert "Draft — not yet completed" in page
@@ -115,7 +83,7 @@ def test_report_shows_pasted_html_as_text(client, owner, assessment):
     assessment.question_answers.update(current_practice="<script>alert(1)</script>")
     client.force_login(owner)
 
-    page = client.get(report_url(assessment)).content.decode()
+    page = client.get(assessment_url("report", assessment)).content.decode()
 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)</script>" not in page
@@ -124,8 +92,8 @@ def test_report_shows_pasted_html_as_text(client, owner, assessment):
 def test_report_is_not_found_for_another_organisation(client, outsider, completed):
     client.force_login(outsider)
 
-    assert client.get(report_url(completed)).status_code == 404
-    assert client.get(report_url(completed, "report_pdf")).status_code == 404
+    assert client.get(assessment_url("report", completed)).status_code == 404
+    assert client.get(assessment_url("report_pdf", completed)).status_code == 404
 
 
 def test_task_list_links_to_the_report_and_its_pdf(client, viewer, assessment):
@@ -133,8 +101,8 @@ def test_task_list_links_to_the_report_and_its_pdf(client, viewer, assessment):
 
     page = client.get(assessment.get_absolute_url()).content.decode()
 
-    assert f'href="{report_url(assessment)}">View report' in page
-    assert f'href="{report_url(assessment, "report_pdf")}">Download PDF' in page
+    assert f'href="{assessment_url("report", assessment)}">View report' in page
+    assert f'href="{assessment_url("report_pdf", assessment)}">Download PDF' in page
 
 
 @pytest.fixture
@@ -148,19 +116,11 @@ def one_and_four(make_assessment):
     return assessments
 
 
-def queries(client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200
-    if hasattr(response, "streaming_content"):
-        b"".join(response.streaming_content)
-    return len(captured.captured_queries)
-
-
 @pytest.mark.parametrize("name", ["report", "report_pdf"])
 def test_report_queries_do_not_grow_with_domains(client, viewer, one_and_four, name):
     one, four = one_and_four
     client.force_login(viewer)
-    queries(client, report_url(one, name))  # the session's first read is not counted
+    page_queries(client, assessment_url(name, one))  # the session's first read is not counted
+    one_domain = page_queries(client, assessment_url(name, one))
 
-    assert queries(client, report_url(one, name)) == queries(client, report_url(four, name))
+    assert page_queries(client, assessment_url(name, four)) == one_domain

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from assessments.models import Activity, Assessment, Section
 from assessments.walkthrough import services
 from framework.services import duplicate_edition
+from tests.assessments.factories import rate_everything
 
 
 def _answer(assessment: Assessment, key: str):
@@ -200,18 +201,6 @@ def test_save_section_updates_section_statuses(assessment, editor):
     assert statuses["domain-environment"] == Section.Status.NOT_STARTED
 
 
-def _rate_everything(assessment, user):
-    for section in assessment.sections.exclude(key="people"):
-        rows = (
-            assessment.checklist_answers.all()
-            if section.key == "checklist"
-            else assessment.question_answers.filter(
-                question__domain__key=section.key.removeprefix("domain-")
-            )
-        )
-        _save(assessment, section.key, user, [(row, {"rating": 2}) for row in rows])
-
-
 def test_complete_assessment_lists_what_is_missing(assessment, editor):
     answer = _answer(assessment, "environment-understand")
     _save(assessment, "domain-environment", editor, [(answer, {"rating": 2})])
@@ -228,7 +217,7 @@ def test_complete_assessment_lists_what_is_missing(assessment, editor):
 
 
 def test_complete_assessment_locks_and_records_who(assessment, editor):
-    _rate_everything(assessment, editor)
+    rate_everything(assessment, editor)
 
     services.complete_assessment(assessment=assessment, user=editor)
 
@@ -240,7 +229,7 @@ def test_complete_assessment_locks_and_records_who(assessment, editor):
 
 
 def test_reopen_assessment_unlocks_and_is_recorded(assessment, editor, owner):
-    _rate_everything(assessment, editor)
+    rate_everything(assessment, editor)
     services.complete_assessment(assessment=assessment, user=editor)
 
     services.reopen_assessment(assessment=assessment, user=owner)

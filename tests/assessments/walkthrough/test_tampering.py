@@ -4,13 +4,8 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Activity, Assessment, ChecklistAnswer, FactorAnswer, QuestionAnswer
-from assessments.walkthrough import services
 from framework.services import duplicate_edition
-
-
-def url(name: str, assessment: Assessment, *args, slug: str = "") -> str:
-    slug = slug or assessment.organisation.slug
-    return reverse(f"assessments:{name}", args=[slug, assessment.pk, *args])
+from tests.assessments.factories import assessment_url, rate_everything
 
 
 def snapshot() -> list:
@@ -32,16 +27,10 @@ def environment_post(assessment: Assessment, **extra: str) -> dict:
     return data | extra
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def test_valid_post_is_saved(editor_client, assessment):
     """The baseline the other tests change one thing of."""
     response = editor_client.post(
-        url("domain_section", assessment, "environment"), environment_post(assessment)
+        assessment_url("domain_section", assessment, "environment"), environment_post(assessment)
     )
 
     assert response.status_code == 302
@@ -55,7 +44,7 @@ def test_question_of_another_edition_is_refused(editor_client, assessment, editi
     before = snapshot()
 
     response = editor_client.post(
-        url("domain_section", assessment, "environment"),
+        assessment_url("domain_section", assessment, "environment"),
         environment_post(assessment, **{f"q{foreign.pk}-rating": "1"}),
     )
 
@@ -71,7 +60,7 @@ def test_question_of_a_domain_out_of_scope_is_refused(editor_client, assessment,
     before = snapshot()
 
     response = editor_client.post(
-        url("domain_section", assessment, "environment"),
+        assessment_url("domain_section", assessment, "environment"),
         environment_post(assessment, **{f"q{service_question.pk}-rating": "1"}),
     )
 
@@ -84,7 +73,7 @@ def test_question_of_another_section_is_refused(editor_client, assessment):
     before = snapshot()
 
     response = editor_client.post(
-        url("domain_section", assessment, "environment"),
+        assessment_url("domain_section", assessment, "environment"),
         environment_post(assessment, **{f"q{content.question_id}-current_practice": "Sneaky"}),
     )
 
@@ -97,7 +86,7 @@ def test_statement_or_factor_on_a_domain_page_is_refused(editor_client, assessme
     before = snapshot()
 
     response = editor_client.post(
-        url("domain_section", assessment, "environment"),
+        assessment_url("domain_section", assessment, "environment"),
         environment_post(assessment, **{field: "yes"}),
     )
 
@@ -110,7 +99,7 @@ def test_post_to_a_domain_out_of_scope_is_refused(editor_client, assessment, edi
     before = snapshot()
 
     response = editor_client.post(
-        url("domain_section", assessment, "service"),
+        assessment_url("domain_section", assessment, "service"),
         {"version": "0", f"q{service.pk}-rating": "3"},
     )
 
@@ -124,7 +113,7 @@ def test_rating_four_is_refused(editor_client, assessment):
     before = snapshot()
 
     response = editor_client.post(
-        url("domain_section", assessment, "environment"),
+        assessment_url("domain_section", assessment, "environment"),
         environment_post(assessment, **{f"q{know.question_id}-rating": "4"}),
     )
 
@@ -138,7 +127,7 @@ def test_missing_version_is_refused(editor_client, assessment):
     del data["version"]
     before = snapshot()
 
-    response = editor_client.post(url("domain_section", assessment, "environment"), data)
+    response = editor_client.post(assessment_url("domain_section", assessment, "environment"), data)
 
     assert response.status_code == 400
     assert snapshot() == before
@@ -152,11 +141,11 @@ def test_assessment_of_another_organisation_is_not_found(
     before = snapshot()
 
     by_our_slug = editor_client.post(
-        url("domain_section", theirs, "environment", slug=organisation.slug),
+        reverse("assessments:domain_section", args=[organisation.slug, theirs.pk, "environment"]),
         environment_post(theirs),
     )
     by_their_slug = editor_client.post(
-        url("domain_section", theirs, "environment"), environment_post(theirs)
+        assessment_url("domain_section", theirs, "environment"), environment_post(theirs)
     )
 
     assert by_our_slug.status_code == 404
@@ -169,7 +158,7 @@ def test_locked_assessment_is_refused(editor_client, assessment, editor):
     before = snapshot()
 
     response = editor_client.post(
-        url("domain_section", assessment, "environment"), environment_post(assessment)
+        assessment_url("domain_section", assessment, "environment"), environment_post(assessment)
     )
 
     assert response.status_code == 403
@@ -182,7 +171,7 @@ def test_viewer_post_is_refused(client, viewer, assessment):
     before = snapshot()
 
     response = client.post(
-        url("domain_section", assessment, "environment"), environment_post(assessment)
+        assessment_url("domain_section", assessment, "environment"), environment_post(assessment)
     )
 
     assert response.status_code == 403
@@ -190,25 +179,11 @@ def test_viewer_post_is_refused(client, viewer, assessment):
 
 
 def test_completing_twice_is_refused(editor_client, assessment, editor):
-    for section in assessment.sections.exclude(key="people"):
-        rows = (
-            assessment.checklist_answers.all()
-            if section.key == "checklist"
-            else assessment.question_answers.filter(
-                question__domain__key=section.key.removeprefix("domain-")
-            )
-        )
-        services.save_section(
-            assessment=assessment,
-            section_key=section.key,
-            user=editor,
-            expected_version=0,
-            changes=[(row, {"rating": 1}) for row in rows],
-        )
-    editor_client.post(url("complete", assessment))
+    rate_everything(assessment, editor)
+    editor_client.post(assessment_url("complete", assessment))
     before = snapshot()
 
-    response = editor_client.post(url("complete", assessment))
+    response = editor_client.post(assessment_url("complete", assessment))
 
     assert response.status_code == 403
     assert snapshot() == before

@@ -9,10 +9,7 @@ from django.urls import reverse
 
 from assessments.models import Activity, Assessment, Section
 from assessments.walkthrough import services
-
-
-def url(name: str, assessment: Assessment, *args) -> str:
-    return reverse(f"assessments:{name}", args=[assessment.organisation.slug, assessment.pk, *args])
+from tests.assessments.factories import assessment_url, rate_everything
 
 
 def login(client: Client, user) -> Client:
@@ -72,7 +69,7 @@ def test_create_starts_assessment_and_opens_task_list(client, editor, organisati
 
     assessment = organisation.assessments.get()
     assert response.status_code == 302
-    assert response.url == url("detail", assessment)
+    assert response.url == assessment_url("detail", assessment)
     assert assessment.title == "Spring 2027 review"
     assert assessment.created_by == editor
     assert sorted(assessment.domains.values_list("key", flat=True)) == ["policy", "service"]
@@ -145,7 +142,7 @@ def test_task_list_shows_sections_statuses_and_progress(client, viewer, assessme
         changes=[(a, {"rating": 3}) for a in answers],
     )
 
-    response = login(client, viewer).get(url("detail", assessment))
+    response = login(client, viewer).get(assessment_url("detail", assessment))
 
     html = response.content.decode()
     assert "1 of 4 sections completed" in html
@@ -163,7 +160,7 @@ def test_task_list_shows_sections_statuses_and_progress(client, viewer, assessme
         "Not started",
     ]
     assert "Check your answers and complete" in html
-    assert url("check", assessment) in html
+    assert assessment_url("check", assessment) in html
     assert "Delete this assessment" not in html
 
 
@@ -178,11 +175,11 @@ def test_task_list_shows_recent_activity_as_sentences(client, owner, assessment,
             changes=[(answer, {"rating": rating})],
         )
 
-    html = login(client, owner).get(url("detail", assessment)).content.decode()
+    html = login(client, owner).get(assessment_url("detail", assessment)).content.decode()
 
     assert "changed Rating of ‘Environment – Understand’ from “Moderately” to “Well”" in html
     assert "editor@hillside.example" in html
-    assert url("history", assessment) in html
+    assert assessment_url("history", assessment) in html
     assert "Delete this assessment" in html
     assert f"?based_on={assessment.pk}" in html
 
@@ -199,8 +196,8 @@ def test_history_lists_every_change_newest_first_in_pages_of_50(client, viewer, 
         )
     login(client, viewer)
 
-    first = client.get(url("history", assessment))
-    second = client.get(url("history", assessment), {"page": 2})
+    first = client.get(assessment_url("history", assessment))
+    second = client.get(assessment_url("history", assessment), {"page": 2})
 
     entries = first.context["entries"]
     assert len(entries) == 50
@@ -215,7 +212,9 @@ def test_history_lists_every_change_newest_first_in_pages_of_50(client, viewer, 
 
 
 def test_domain_section_shows_the_domain_and_its_questions(client, editor, assessment, edition):
-    response = login(client, editor).get(url("domain_section", assessment, "environment"))
+    response = login(client, editor).get(
+        assessment_url("domain_section", assessment, "environment")
+    )
 
     html = response.content.decode()
     domain = edition.domains.get(key="environment")
@@ -232,29 +231,29 @@ def test_domain_section_shows_the_domain_and_its_questions(client, editor, asses
 
 def test_save_and_continue_goes_to_next_section(client, editor, assessment):
     login(client, editor)
-    page = client.get(url("domain_section", assessment, "environment"))
+    page = client.get(assessment_url("domain_section", assessment, "environment"))
     answer = question(assessment, "environment-know")
     data = page_data(page) | {f"{prefix(answer)}-rating": "2", "action": "continue"}
 
-    response = client.post(url("domain_section", assessment, "environment"), data)
+    response = client.post(assessment_url("domain_section", assessment, "environment"), data)
 
     assert response.status_code == 302
-    assert response.url == url("domain_section", assessment, "content")
+    assert response.url == assessment_url("domain_section", assessment, "content")
     assert question(assessment, "environment-know").rating == 2
 
 
 def test_save_and_continue_after_the_last_section_goes_to_check(client, editor, assessment):
     login(client, editor)
-    page = client.get(url("checklist_section", assessment))
+    page = client.get(assessment_url("checklist_section", assessment))
 
-    response = client.post(url("checklist_section", assessment), page_data(page))
+    response = client.post(assessment_url("checklist_section", assessment), page_data(page))
 
-    assert response.url == url("check", assessment)
+    assert response.url == assessment_url("check", assessment)
 
 
 def test_save_and_come_back_later_saves_partial_answers(client, editor, assessment):
     login(client, editor)
-    page = client.get(url("domain_section", assessment, "environment"))
+    page = client.get(assessment_url("domain_section", assessment, "environment"))
     answer = question(assessment, "environment-understand")
     data = page_data(page) | {
         f"{prefix(answer)}-current_practice": "Weekly assemblies\nand posters",
@@ -262,9 +261,11 @@ def test_save_and_come_back_later_saves_partial_answers(client, editor, assessme
         "action": "later",
     }
 
-    response = client.post(url("domain_section", assessment, "environment"), data, follow=True)
+    response = client.post(
+        assessment_url("domain_section", assessment, "environment"), data, follow=True
+    )
 
-    assert response.redirect_chain == [(url("detail", assessment), 302)]
+    assert response.redirect_chain == [(assessment_url("detail", assessment), 302)]
     assert "Your answers have been saved" in response.content.decode()
     saved = question(assessment, "environment-understand")
     assert saved.current_practice == "Weekly assemblies\nand posters"
@@ -276,7 +277,7 @@ def test_save_and_come_back_later_saves_partial_answers(client, editor, assessme
 
 def test_validation_error_saves_nothing_and_keeps_what_was_typed(client, editor, assessment):
     login(client, editor)
-    page = client.get(url("domain_section", assessment, "environment"))
+    page = client.get(assessment_url("domain_section", assessment, "environment"))
     first = question(assessment, "environment-understand")
     second = question(assessment, "environment-know")
     data = page_data(page) | {
@@ -286,7 +287,7 @@ def test_validation_error_saves_nothing_and_keeps_what_was_typed(client, editor,
         f"{prefix(second)}-target_date": "2027-02-30",
     }
 
-    response = client.post(url("domain_section", assessment, "environment"), data)
+    response = client.post(assessment_url("domain_section", assessment, "environment"), data)
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -304,11 +305,11 @@ def test_validation_error_saves_nothing_and_keeps_what_was_typed(client, editor,
 
 def test_rating_out_of_range_is_an_error(client, editor, assessment):
     login(client, editor)
-    page = client.get(url("checklist_section", assessment))
+    page = client.get(assessment_url("checklist_section", assessment))
     statement = assessment.checklist_answers.first()
 
     response = client.post(
-        url("checklist_section", assessment),
+        assessment_url("checklist_section", assessment),
         page_data(page) | {f"s{statement.statement_id}-rating": "4"},
     )
 
@@ -320,7 +321,7 @@ def test_rating_out_of_range_is_an_error(client, editor, assessment):
 
 def test_people_section_saves_age_groups_and_factors(client, editor, assessment):
     login(client, editor)
-    page = client.get(url("people_section", assessment))
+    page = client.get(assessment_url("people_section", assessment))
     factor = assessment.factor_answers.select_related("factor").get(factor__key="isolation")
     data = page_data(page) | {
         "age_groups": ["5-10", "11-13"],
@@ -328,9 +329,9 @@ def test_people_section_saves_age_groups_and_factors(client, editor, assessment)
         f"f{factor.factor_id}-note": "Rural families",
     }
 
-    response = client.post(url("people_section", assessment), data)
+    response = client.post(assessment_url("people_section", assessment), data)
 
-    assert response.url == url("domain_section", assessment, "environment")
+    assert response.url == assessment_url("domain_section", assessment, "environment")
     assessment.refresh_from_db()
     assert assessment.age_groups == ["5-10", "11-13"]
     factor.refresh_from_db()
@@ -340,7 +341,7 @@ def test_people_section_saves_age_groups_and_factors(client, editor, assessment)
 
 
 def test_people_section_lists_internal_then_external_factors(client, editor, assessment, edition):
-    response = login(client, editor).get(url("people_section", assessment))
+    response = login(client, editor).get(assessment_url("people_section", assessment))
 
     html = response.content.decode()
     assert edition.factors_guidance in html
@@ -351,7 +352,7 @@ def test_people_section_lists_internal_then_external_factors(client, editor, ass
 
 
 def test_checklist_section_shows_guidance_and_statements(client, editor, assessment, edition):
-    response = login(client, editor).get(url("checklist_section", assessment))
+    response = login(client, editor).get(assessment_url("checklist_section", assessment))
 
     html = response.content.decode()
     assert edition.checklist_guidance in html
@@ -362,17 +363,19 @@ def test_checklist_section_shows_guidance_and_statements(client, editor, assessm
 
 def test_pasted_html_is_stored_as_text_and_shown_escaped(client, editor, assessment):
     login(client, editor)
-    page = client.get(url("domain_section", assessment, "environment"))
+    page = client.get(assessment_url("domain_section", assessment, "environment"))
     answer = question(assessment, "environment-understand")
     script = "<script>alert(1)</script>"
     client.post(
-        url("domain_section", assessment, "environment"),
+        assessment_url("domain_section", assessment, "environment"),
         page_data(page) | {f"{prefix(answer)}-current_practice": script},
     )
 
-    section = client.get(url("domain_section", assessment, "environment")).content.decode()
-    check = client.get(url("check", assessment)).content.decode()
-    task_list = client.get(url("detail", assessment)).content.decode()
+    section = client.get(
+        assessment_url("domain_section", assessment, "environment")
+    ).content.decode()
+    check = client.get(assessment_url("check", assessment)).content.decode()
+    task_list = client.get(assessment_url("detail", assessment)).content.decode()
 
     assert question(assessment, "environment-understand").current_practice == script
     for html in (section, check, task_list):
@@ -383,9 +386,9 @@ def test_pasted_html_is_stored_as_text_and_shown_escaped(client, editor, assessm
 def test_viewer_sees_answers_read_only_and_cannot_save(client, viewer, assessment):
     login(client, viewer)
 
-    page = client.get(url("domain_section", assessment, "environment"))
+    page = client.get(assessment_url("domain_section", assessment, "environment"))
     response = client.post(
-        url("domain_section", assessment, "environment"),
+        assessment_url("domain_section", assessment, "environment"),
         {"version": "0", f"{prefix(question(assessment, 'environment-know'))}-rating": "3"},
     )
 
@@ -398,7 +401,7 @@ def test_viewer_sees_answers_read_only_and_cannot_save(client, viewer, assessmen
 
 
 def test_domain_out_of_scope_is_not_found(client, editor, assessment):
-    response = login(client, editor).get(url("domain_section", assessment, "service"))
+    response = login(client, editor).get(assessment_url("domain_section", assessment, "service"))
 
     assert response.status_code == 404
 
@@ -407,7 +410,7 @@ def test_domain_out_of_scope_is_not_found(client, editor, assessment):
 
 
 def test_conflicting_save_is_stopped_then_merged(client, editor, owner, assessment):
-    section_url = url("domain_section", assessment, "environment")
+    section_url = assessment_url("domain_section", assessment, "environment")
     understand = question(assessment, "environment-understand")
     know = question(assessment, "environment-know")
     editor_client, owner_client = login(Client(), editor), login(Client(), owner)
@@ -441,10 +444,35 @@ def test_conflicting_save_is_stopped_then_merged(client, editor, owner, assessme
     assert not assessment.activity.filter(user=editor, field="rating").exists()
 
 
+def test_conflict_merge_matches_answers_by_key_not_by_the_names_the_history_shows(
+    client, editor, owner, assessment
+):
+    """The history's display text (the answer's label, the field's name) may read differently
+    from today's, e.g. after a rename; the merge must still keep the other person's save."""
+    section_url = assessment_url("domain_section", assessment, "environment")
+    understand = question(assessment, "environment-understand")
+    know = question(assessment, "environment-know")
+    editor_client, owner_client = login(Client(), editor), login(Client(), owner)
+    editor_page = editor_client.get(section_url)
+    owner_client.post(
+        section_url, page_data(owner_client.get(section_url)) | {f"{prefix(know)}-rating": "1"}
+    )
+    assessment.activity.filter(user=owner).update(item="Environment (renamed) – Know", field="x")
+    mine = page_data(editor_page) | {f"{prefix(understand)}-current_practice": "My evidence"}
+
+    stopped = editor_client.post(section_url, mine)
+    saved = editor_client.post(section_url, page_data(stopped))
+
+    assert page_data(stopped)[f"{prefix(know)}-rating"] == "1"
+    assert saved.status_code == 302
+    assert question(assessment, "environment-know").rating == 1  # the owner's save stands
+    assert question(assessment, "environment-understand").current_practice == "My evidence"
+
+
 def test_conflict_on_the_same_answer_shows_both_and_keeps_mine_in_the_form(
     editor, owner, assessment
 ):
-    section_url = url("domain_section", assessment, "environment")
+    section_url = assessment_url("domain_section", assessment, "environment")
     know = question(assessment, "environment-know")
     editor_client, owner_client = login(Client(), editor), login(Client(), owner)
     editor_page = editor_client.get(section_url)
@@ -464,34 +492,14 @@ def test_conflict_on_the_same_answer_shows_both_and_keeps_mine_in_the_form(
 # --- Check, complete, reopen, delete ----------------------------------------------------------
 
 
-def rate_everything(assessment, user):
-    for section in assessment.sections.exclude(key="people"):
-        rows = (
-            assessment.checklist_answers.all()
-            if section.key == "checklist"
-            else assessment.question_answers.filter(
-                question__domain__key=section.key.removeprefix("domain-")
-            )
-        )
-        services.save_section(
-            assessment=assessment,
-            section_key=section.key,
-            user=user,
-            expected_version=section.version,
-            changes=[(row, {"rating": 2}) for row in rows],
-        )
-
-
 def test_check_page_shows_every_answer_with_change_links(client, editor, assessment):
-    response = login(client, editor).get(url("check", assessment))
+    response = login(client, editor).get(assessment_url("check", assessment))
 
     html = response.content.decode()
     know = question(assessment, "environment-know")
+    section = assessment_url("domain_section", assessment, "environment")
     assert html.count("Not rated") == 8 + 8
-    assert (
-        f"{url('domain_section', assessment, 'environment')}#id_q{know.question_id}-rating_0"
-        in html
-    )
+    assert f"{section}#id_q{know.question_id}-rating_0" in html
     assert 'Change<span class="visually-hidden"> rating for Know: Are people adequately' in html
     assert "About the people you support" in html
     assert "Complete assessment" in html
@@ -500,17 +508,15 @@ def test_check_page_shows_every_answer_with_change_links(client, editor, assessm
 def test_complete_with_missing_ratings_lists_them_with_links(client, editor, assessment):
     know = question(assessment, "environment-know")
 
-    response = login(client, editor).post(url("complete", assessment))
+    response = login(client, editor).post(assessment_url("complete", assessment))
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "You need to answer these before you can complete the assessment" in html
     assert "<title>Error: " in html
     assert len(response.context["missing"]) == 16
-    assert (
-        f'href="{url("domain_section", assessment, "environment")}#id_q{know.question_id}-rating_0"'
-        in html
-    )
+    section = assessment_url("domain_section", assessment, "environment")
+    assert f'href="{section}#id_q{know.question_id}-rating_0"' in html
     assessment.refresh_from_db()
     assert not assessment.is_locked
 
@@ -518,10 +524,10 @@ def test_complete_with_missing_ratings_lists_them_with_links(client, editor, ass
 def test_complete_locks_the_assessment(client, editor, assessment):
     rate_everything(assessment, editor)
 
-    response = login(client, editor).post(url("complete", assessment), follow=True)
+    response = login(client, editor).post(assessment_url("complete", assessment), follow=True)
 
     assessment.refresh_from_db()
-    assert response.redirect_chain == [(url("detail", assessment), 302)]
+    assert response.redirect_chain == [(assessment_url("detail", assessment), 302)]
     assert assessment.is_locked
     assert assessment.completed_by == editor
     html = response.content.decode()
@@ -535,9 +541,9 @@ def test_completed_assessment_is_read_only_and_refuses_saves(client, editor, ass
     login(client, editor)
     know = question(assessment, "environment-know")
 
-    page = client.get(url("domain_section", assessment, "environment"))
+    page = client.get(assessment_url("domain_section", assessment, "environment"))
     response = client.post(
-        url("domain_section", assessment, "environment"),
+        assessment_url("domain_section", assessment, "environment"),
         {"version": "1", f"{prefix(know)}-rating": "3", "action": "continue"},
     )
 
@@ -552,7 +558,7 @@ def test_owner_reopens_a_completed_assessment(client, owner, editor, assessment)
     rate_everything(assessment, editor)
     services.complete_assessment(assessment=assessment, user=editor)
 
-    response = login(client, owner).post(url("reopen", assessment), follow=True)
+    response = login(client, owner).post(assessment_url("reopen", assessment), follow=True)
 
     assessment.refresh_from_db()
     assert not assessment.is_locked
@@ -565,7 +571,9 @@ def test_only_owners_can_reopen(client, member, editor, assessment, request):
     rate_everything(assessment, editor)
     services.complete_assessment(assessment=assessment, user=editor)
 
-    response = login(client, request.getfixturevalue(member)).post(url("reopen", assessment))
+    response = login(client, request.getfixturevalue(member)).post(
+        assessment_url("reopen", assessment)
+    )
 
     assert response.status_code == 403
     assessment.refresh_from_db()
@@ -575,8 +583,8 @@ def test_only_owners_can_reopen(client, member, editor, assessment, request):
 def test_owner_deletes_after_confirming(client, owner, assessment):
     login(client, owner)
 
-    confirm = client.get(url("delete", assessment))
-    response = client.post(url("delete", assessment))
+    confirm = client.get(assessment_url("delete", assessment))
+    response = client.post(assessment_url("delete", assessment))
 
     assert "Are you sure you want to delete" in confirm.content.decode()
     assert response.url == reverse("assessments:dashboard", args=[assessment.organisation.slug])
@@ -584,7 +592,7 @@ def test_owner_deletes_after_confirming(client, owner, assessment):
 
 
 def test_editor_cannot_delete(client, editor, assessment):
-    response = login(client, editor).post(url("delete", assessment))
+    response = login(client, editor).post(assessment_url("delete", assessment))
 
     assert response.status_code == 403
     assert Assessment.objects.filter(pk=assessment.pk).exists()
@@ -603,6 +611,6 @@ def test_editor_cannot_delete(client, editor, assessment):
     ],
 )
 def test_outsiders_get_not_found(client, outsider, assessment, name, args):
-    response = login(client, outsider).get(url(name, assessment, *args))
+    response = login(client, outsider).get(assessment_url(name, assessment, *args))
 
     assert response.status_code == 404
