@@ -26,6 +26,8 @@ from assessments.management.commands.seed_demo import (
 )
 from assessments.models import Assessment, Membership, Organisation, Role
 
+# Rendering a PDF takes a second or two, far more on a busy machine (ms).
+PDF_TIMEOUT = 120_000
 LATEST = "Annual review 2026"
 PREVIOUS = "Annual review 2025"
 DRAFT_TITLE = "Spring term check-in"
@@ -87,8 +89,8 @@ def test_report_pdf_downloads_with_its_text(page: Page, demo: Organisation, log_
     log_in(DEMO_OWNER_EMAIL, DEMO_PASSWORD)
     page.goto(report_url(latest))
 
-    with page.expect_download() as info:
-        page.get_by_role("link", name="Download PDF").click()
+    with page.expect_download(timeout=PDF_TIMEOUT) as info:
+        page.get_by_role("link", name="Download PDF").click(timeout=PDF_TIMEOUT)
     download = info.value
     completed_on = timezone.localdate(latest.completed_at)
     assert completed_on == date(2026, 10, 15)
