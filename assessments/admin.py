@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from assessments.models import Assessment, Invitation, Membership, Organisation
+from assessments.models import Assessment, Invitation, Membership, Organisation, Profile
 from assessments.organisations import services
 
 
@@ -38,12 +38,31 @@ class OrganisationAdmin(admin.ModelAdmin):
             services.delete_organisation(organisation=organisation)
 
 
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    """People's names and job titles, as the site shows them."""
+
+    list_display = ["full_name", "job_title", "user"]
+    search_fields = ["full_name", "job_title", "user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+
+
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     """Invitations are made by owners on the site (the link exists only in the email); here
     support staff can look them up and delete one to revoke it."""
 
-    list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at"]
+    list_display = [
+        "email",
+        "organisation",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "declined_at",
+        "revoked_at",
+    ]
     list_filter = ["role"]
     search_fields = ["email", "organisation__name"]
     list_select_related = ["organisation"]

@@ -8,9 +8,10 @@ when admins edit the framework (they edit a new draft edition instead).
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -78,6 +79,42 @@ class Organisation(models.Model):
         return ", ".join(AgeGroup(value).label for value in self.age_groups)
 
 
+class Profile(models.Model):
+    """What a person is called on the site: their full name and, if they give one, job title.
+
+    Accounts made before names were asked for have no profile; `display_name` shows their email
+    address instead, so every page works without one.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    full_name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+def display_name(user: AbstractBaseUser | None) -> str:
+    """How the site shows a person: their full name, else their email address; a deleted account
+    (a user foreign key set to null) is "A former member".
+
+    Reads `user.profile`: select_related("…user__profile") wherever people are listed.
+    """
+    if user is None:
+        return "A former member"
+    # A missing profile raises an AttributeError subclass (and is cached as missing).
+    profile = getattr(user, "profile", None)
+    return (profile.full_name if profile else "") or user.email or user.get_username()
+
+
+def job_title(user: AbstractBaseUser | None) -> str:
+    """The person's job title, or "" if they gave none (or have no profile)."""
+    profile = getattr(user, "profile", None) if user is not None else None
+    return profile.job_title if profile else ""
+
+
 class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -110,11 +147,30 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        """Invitations that can still be used: not accepted, declined or revoked, nor expired."""
+        return self.filter(
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+
+
 class Invitation(models.Model):
     """A single-use, expiring link that adds a colleague to an organisation.
 
-    Only the token's hash is stored: the link itself exists only in the email.
+    Only the token's hash is stored: the link itself exists only in the email. The person invited
+    may decline it, and an owner may revoke it or re-send it (a fresh link, the old one dead).
     """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
 
     VALID_FOR = timedelta(days=7)
 
@@ -137,6 +193,10 @@ class Invitation(models.Model):
         blank=True,
         related_name="+",
     )
+    declined_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -149,8 +209,20 @@ class Invitation(models.Model):
         return secrets.token_urlsafe(32)
 
     @property
+    def status(self) -> "Invitation.Status":
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.declined_at is not None:
+            return self.Status.DECLINED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    @property
     def is_usable(self) -> bool:
-        return self.accepted_at is None and self.expires_at > timezone.now()
+        return self.status == self.Status.PENDING
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -203,6 +275,18 @@ class Assessment(models.Model):
     def is_locked(self) -> bool:
         return self.status == self.Status.COMPLETED
 
+    @property
+    def review_due(self) -> date | None:
+        """When to review a completed assessment: twelve months after its completion (local
+        date; 29 February falls back to 28 February). None while it is in progress."""
+        if self.completed_at is None:
+            return None
+        completed = timezone.localdate(self.completed_at)
+        try:
+            return completed.replace(year=completed.year + 1)
+        except ValueError:
+            return completed.replace(year=completed.year + 1, day=28)
+
     def get_age_groups_display(self) -> str:
         return ", ".join(AgeGroup(value).label for value in self.age_groups)
 
@@ -226,6 +310,9 @@ class Section(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Answers were copied into it from an earlier assessment and nobody has confirmed them yet
+    # (by saving the section): the assessment cannot be completed until they do.
+    needs_review = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["pk"]
@@ -265,6 +352,9 @@ class QuestionAnswer(models.Model):
     next_steps = models.TextField("what you will do next", blank=True)
     action_owner = models.CharField("who will do it", max_length=200, blank=True)
     target_date = models.DateField("by when", null=True, blank=True)
+    # The question's wording when this (copied) answer was given, where a newer edition has
+    # reworded it; empty otherwise, and once the section is confirmed.
+    previous_question_text = models.TextField(blank=True)
 
     class Meta:
         ordering = ["question__domain__position", "question__stage__position", "question__position"]
@@ -276,6 +366,17 @@ class QuestionAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}: {self.get_rating_display()}"
+
+    @property
+    def question_changed(self) -> bool:
+        """The answer was copied from an earlier edition whose wording of the question differs,
+        and nobody has confirmed it since."""
+        return bool(self.previous_question_text)
+
+    @property
+    def target_date_passed(self) -> bool:
+        """The action's target date is before today."""
+        return self.target_date is not None and self.target_date < timezone.localdate()
 
 
 class ChecklistAnswer(models.Model):
@@ -306,6 +407,7 @@ class Activity(models.Model):
         CHANGED = "changed", "Changed an answer"
         COMPLETED = "completed", "Completed the assessment"
         REOPENED = "reopened", "Reopened the assessment"
+        REVIEWED = "reviewed", "Confirmed a copied section"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="activity")
     kind = models.CharField(max_length=10, choices=Kind.choices)

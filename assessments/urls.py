@@ -10,6 +10,7 @@ app_name = "assessments"
 urlpatterns = [
     # Accounts (Django's auth views for login, logout and password reset live in drf_site/urls.py)
     path("accounts/signup/", organisations.signup, name="signup"),
+    path("accounts/profile/", organisations.profile, name="profile"),
     # Organisations and members
     path("orgs/", organisations.organisation_list, name="home"),
     path("orgs/new/", organisations.organisation_create, name="organisation_create"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path(
         "orgs/<slug:org>/settings/", organisations.organisation_update, name="organisation_update"
     ),
+    path("orgs/<slug:org>/delete/", organisations.organisation_delete, name="organisation_delete"),
     path("orgs/<slug:org>/members/", organisations.member_list, name="members"),
     path("orgs/<slug:org>/members/invite/", organisations.member_invite, name="member_invite"),
     path(
@@ -29,7 +31,22 @@ urlpatterns = [
         organisations.member_remove,
         name="member_remove",
     ),
+    path(
+        "orgs/<slug:org>/invitations/<int:invitation_id>/resend/",
+        organisations.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "orgs/<slug:org>/invitations/<int:invitation_id>/revoke/",
+        organisations.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("invitations/<str:token>/", organisations.accept_invitation, name="accept_invitation"),
+    path(
+        "invitations/<str:token>/decline/",
+        organisations.decline_invitation,
+        name="decline_invitation",
+    ),
     # Assessments
     path("orgs/<slug:org>/assessments/new/", walkthrough.assessment_create, name="create"),
     path("orgs/<slug:org>/assessments/compare/", reporting.assessment_compare, name="compare"),
@@ -82,6 +99,11 @@ urlpatterns = [
         "orgs/<slug:org>/assessments/<int:pk>/complete/",
         walkthrough.assessment_complete,
         name="complete",
+    ),
+    path(
+        "orgs/<slug:org>/assessments/<int:pk>/completed/",
+        walkthrough.assessment_completed,
+        name="completed",
     ),
     path(
         "orgs/<slug:org>/assessments/<int:pk>/reopen/",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assessments.organisations.forms import LoginForm, PasswordResetForm
+from assessments.organisations.forms import LoginForm, PasswordChangeForm, PasswordResetForm
 
 admin.site.site_header = "Digital Resilience Framework administration"
 admin.site.site_title = "Digital Resilience admin"
@@ -22,6 +22,21 @@ urlpatterns = [
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
         name="password_reset",
+    ),
+    # Our own templates: the admin's password change keeps the registration/ ones it ships with.
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(
+            form_class=PasswordChangeForm, template_name="registration/password_change.html"
+        ),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_changed.html"
+        ),
+        name="password_change_done",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("assessments.urls")),

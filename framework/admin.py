@@ -11,8 +11,9 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
@@ -29,6 +30,7 @@ from framework.models import (
     Feature,
     MemberOrganisation,
     Question,
+    RatingGuidance,
     Resource,
     Stage,
     Step,
@@ -138,10 +140,25 @@ class TaggedAudienceFilter(KeyFilter):
     related_model = Audience
 
 
+class LabelledInlineFormSet(forms.BaseInlineFormSet):
+    """A tabular inline shows each field's label once, as its column heading, which labels none
+    of the inputs below it: give every input its own accessible name, e.g. "Name, row 2"."""
+
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for field in form.fields.values():
+            # Radio buttons and lists of tick boxes are named by their options' own labels.
+            if field.widget.is_hidden or isinstance(field.widget, forms.RadioSelect):
+                continue
+            field.widget.attrs.setdefault("aria-label", f"{field.label}, {row}")
+
+
 class ContentInline(admin.TabularInline):
     """Rows edited on their parent's page; read-only when the parent's edition is not a draft."""
 
     extra = 0
+    formset = LabelledInlineFormSet
     formfield_overrides = COMPACT
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -249,6 +266,84 @@ class ChecklistStatementInline(ContentInline):
     fields = ("text", "key", "position")
 
 
+class RatingGuidanceFormSet(LabelledInlineFormSet):
+    def clean(self) -> None:
+        """Refuse two rows for the same stage and rating before the database does."""
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            stage, rating = form.cleaned_data.get("stage"), form.cleaned_data.get("rating")
+            if rating is None:
+                continue
+            if (stage, rating) in seen:
+                where = stage.name if stage else "the checklist"
+                label = RatingGuidance.Rating(rating).label
+                raise ValidationError(
+                    f"There are two rows of guidance for {label} in {where}: keep one.",
+                    code="duplicate",
+                )
+            seen.add((stage, rating))
+
+
+class RatingGuidanceInline(ContentInline):
+    model = RatingGuidance
+    formset = RatingGuidanceFormSet
+    fields = ("stage", "rating", "descriptor", "school_example", "charity_example")
+    verbose_name_plural = (
+        "rating guidance (this tool's own guidance on Poorly, Moderately and Well, shown under "
+        "each question of the walk-through; not part of the UKCIS framework)"
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("stage")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        stage = formset.form.base_fields.get("stage")
+        if stage is not None:
+            stage.empty_label = "The checklist (no stage)"
+            # Read the stages once for every row's menu, not once per row.
+            stage.choices = list(stage.choices)
+        return formset
+
+
+class PublishEditionForm(forms.Form):
+    """The key and version label a draft is published under: both fixed once it is published."""
+
+    key = forms.SlugField(
+        max_length=Edition._meta.get_field("key").max_length,
+        help_text="Stable identifier used in exports, e.g. ukcis-drf-2027. Lowercase letters, "
+        "numbers and hyphens.",
+        error_messages={
+            "required": "Enter a key",
+            "invalid": "The key can only contain lowercase letters, numbers, hyphens and "
+            "underscores",
+        },
+    )
+    version = forms.CharField(
+        label="Version label",
+        max_length=Edition._meta.get_field("version").max_length,
+        help_text="Shown on reports, e.g. 2.0 or 2027 review.",
+        error_messages={"required": "Enter a version label"},
+    )
+
+    def __init__(self, *args, edition: Edition, **kwargs) -> None:
+        super().__init__(*args, initial={"key": edition.key, "version": edition.version}, **kwargs)
+        self.edition = edition
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        if Edition.objects.exclude(pk=self.edition.pk).filter(key=key).exists():
+            raise ValidationError(
+                f"An edition with the key “{key}” already exists. Choose a key no other "
+                "edition has.",
+                code="unique",
+            )
+        return key
+
+
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
     change_form_template = "admin/framework/edition/change_form.html"
@@ -267,6 +362,7 @@ class EditionAdmin(admin.ModelAdmin):
         FeatureInline,
         FactorInline,
         ChecklistStatementInline,
+        RatingGuidanceInline,
         AudienceInline,
     )
     fieldsets = (
@@ -282,7 +378,7 @@ class EditionAdmin(admin.ModelAdmin):
                     "Domains, questions, member organisations and their resources are edited "
                     "on their own pages (see the menu); the lists further down this page hold "
                     "the edition's stages, steps, definitions, features, factors, checklist "
-                    "statements and audiences."
+                    "statements, rating guidance and audiences."
                 ),
             },
         ),
@@ -373,24 +469,30 @@ class EditionAdmin(admin.ModelAdmin):
         for edition in queryset:
             self._duplicate(request, edition)
 
-    @admin.action(description="Publish", permissions=["change"])
-    def publish(self, request: HttpRequest, queryset) -> None:
+    @admin.action(description="Publish…", permissions=["change"])
+    def publish(self, request: HttpRequest, queryset) -> HttpResponseRedirect | None:
+        """Go to the chosen draft's confirmation page, where the editor publishes it."""
         if len(queryset) != 1:
             self.message_user(request, "Select exactly one draft to publish.", messages.ERROR)
-            return
-        self._publish(request, queryset[0])
+            return None
+        edition = queryset[0]
+        if not edition.is_draft:
+            self.message_user(request, self._not_a_draft(edition), messages.ERROR)
+            return None
+        return HttpResponseRedirect(reverse("admin:framework_edition_publish", args=[edition.pk]))
 
     @staticmethod
-    def _publish(request: HttpRequest, edition: Edition) -> None:
-        if not edition.is_draft:
-            messages.error(
-                request,
-                f"“{edition}” was NOT published: only a draft can be published. "
-                "Duplicate it as a new draft first.",
-            )
-            return
+    def _not_a_draft(edition: Edition) -> str:
+        return (
+            f"“{edition}” was NOT published: only a draft can be published. "
+            "Duplicate it as a new draft first."
+        )
+
+    @staticmethod
+    def _publish(request: HttpRequest, edition: Edition, *, key: str, version: str) -> bool:
+        """Publish the draft under `key` and `version`; say what happened, and whether it did."""
         try:
-            edition = services.publish_edition(edition=edition)
+            edition = services.publish_edition(edition=edition, key=key, version=version)
         except ValidationError as error:
             messages.error(
                 request,
@@ -399,12 +501,13 @@ class EditionAdmin(admin.ModelAdmin):
             )
             for problem in error.messages:
                 messages.error(request, problem)
-            return
+            return False
         messages.success(
             request,
             f"“{edition.title} {edition.version}” is published: new assessments will use it. "
             "The previously published edition is archived.",
         )
+        return True
 
     @staticmethod
     def _duplicate(request: HttpRequest, edition: Edition) -> Edition:
@@ -438,13 +541,30 @@ class EditionAdmin(admin.ModelAdmin):
         draft = self._duplicate(request, edition)
         return HttpResponseRedirect(self._change_url(draft))
 
-    @method_decorator(require_POST)
-    def publish_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+    def publish_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Ask for confirmation, and the key and version label, before publishing a draft."""
         edition = self._edition_or_404(request, object_id)
         if not self.has_change_permission(request, edition):
             raise PermissionDenied
-        self._publish(request, edition)
-        return HttpResponseRedirect(self._change_url(edition))
+        data = request.POST if request.method == "POST" else None
+        form = PublishEditionForm(data, edition=edition)
+        if form.is_valid():
+            if self._publish(request, edition, **form.cleaned_data):
+                return HttpResponseRedirect(self._change_url(edition))
+            edition.refresh_from_db()  # still the draft it was: the key and version were kept
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Publish this edition?",
+            "subtitle": str(edition),
+            "opts": self.opts,
+            "original": edition,
+            "form": form,
+            "problems": services.edition_problems(edition),
+            "current": Edition.objects.current(),
+        }
+        return TemplateResponse(
+            request, "admin/framework/edition/publish_confirmation.html", context
+        )
 
 
 @admin.register(Stage)
@@ -556,6 +676,7 @@ class FactorAdmin(ContentAdmin):
 class ResourceInline(ContentInline):
     model = Resource
     template = "admin/edit_inline/stacked.html"
+    formset = forms.BaseInlineFormSet  # stacked: every field has its visible label
     fields = (
         ("title", "url"),
         "description",

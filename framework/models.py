@@ -444,6 +444,68 @@ class ChecklistStatement(EditionContent):
         return Truncator(self.text).chars(80)
 
 
+class RatingGuidance(EditionContent):
+    """What Poorly, Moderately and Well mean at one stage of the domains' questions, or for the
+    checklist (no stage), with an example for a school and one for a charity.
+
+    This is the tool's own guidance, not UKCIS framework text: pages say so wherever they show
+    it. A row is identified by its stage and rating, in every edition, so it needs no key of its
+    own, and its order follows the stages'.
+    """
+
+    class Rating(models.IntegerChoices):
+        # The ratings of assessments.models.Rating, which the framework cannot import.
+        POORLY = 1, "Poorly"
+        MODERATELY = 2, "Moderately"
+        WELL = 3, "Well"
+
+    key = None
+    position = None
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="rating_guidance")
+    stage = models.ForeignKey(
+        Stage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rating_guidance",
+        help_text="Leave empty for the self-assessment checklist.",
+    )
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    descriptor = models.TextField(help_text="What the rating means, in a sentence or two.")
+    school_example = models.TextField("example for a school")
+    charity_example = models.TextField("example for a charity")
+
+    class Meta:
+        verbose_name = "rating guidance"
+        verbose_name_plural = "rating guidance"
+        ordering = [models.F("stage__position").asc(nulls_last=True), "stage_id", "rating"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "stage", "rating"],
+                condition=models.Q(stage__isnull=False),
+                name="unique_stage_rating_guidance",
+                violation_error_message="This stage already has guidance for this rating.",
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "rating"],
+                condition=models.Q(stage__isnull=True),
+                name="unique_checklist_rating_guidance",
+                violation_error_message="The checklist already has guidance for this rating.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__in=[1, 2, 3]), name="rating_guidance_rating"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.stage.name if self.stage_id else "Checklist"
+        return f"{where}: {self.get_rating_display()}"
+
+    def clean(self) -> None:
+        if self.edition_id and self.stage_id and self.stage.edition_id != self.edition_id:
+            raise ValidationError({"stage": "Choose a stage of the same edition."}, code="edition")
+
+
 class Factor(EditionContent):
     class Kind(models.TextChoices):
         INTERNAL = "internal", "Internal factor"

@@ -23,6 +23,7 @@ from framework.models import (
     Feature,
     MemberOrganisation,
     Question,
+    RatingGuidance,
     Resource,
     Stage,
     Step,
@@ -71,6 +72,9 @@ EDITION_LISTS = [
     ("factors", Factor, ["kind", "name"]),
     ("checklist", ChecklistStatement, ["text"]),
 ]
+# Rating guidance names its rating in words in the data file: poorly, moderately or well.
+GUIDANCE_RATINGS = {rating.label.lower(): rating.value for rating in RatingGuidance.Rating}
+GUIDANCE_FIELDS = ["descriptor", "school_example", "charity_example"]
 RESOURCE_TAGS = [
     ("stages", "stages"),
     ("statements", "statements"),
@@ -164,6 +168,7 @@ def load_edition(
         for section, model, fields in EDITION_LISTS
     }
     rows["domains"] = _load_domains(edition, data.get("domains", []), stages=rows["stages"])
+    _load_rating_guidance(edition, data.get("rating_guidance", []), stages=rows["stages"])
     _load_members(
         edition,
         data.get("members", []),
@@ -220,6 +225,42 @@ def _load_domains(
         for position, question in enumerate(row.get("questions", []), start=1)
     )
     return created
+
+
+def _load_rating_guidance(
+    edition: Edition, guidance: list[dict[str, Any]], *, stages: list[Stage]
+) -> None:
+    """Bulk-create the edition's rating guidance: a stage key (none for the checklist) and a
+    rating in words per row."""
+    stage_by_key = {stage.key: stage for stage in stages}
+    rows, seen = [], set()
+    for row in guidance:
+        stage_key, rating = row.get("stage"), str(row.get("rating", "")).lower()
+        if stage_key is not None and stage_key not in stage_by_key:
+            raise ValidationError(
+                f"Rating guidance names an unknown stage {stage_key!r}.", code="unknown-stage"
+            )
+        if rating not in GUIDANCE_RATINGS:
+            raise ValidationError(
+                f"Rating guidance has the rating {row.get('rating')!r}; "
+                f"use {', '.join(GUIDANCE_RATINGS)}.",
+                code="unknown-rating",
+            )
+        if (stage_key, rating) in seen:
+            raise ValidationError(
+                f"Rating guidance for {stage_key or 'the checklist'} ({rating}) is given twice.",
+                code="duplicate-guidance",
+            )
+        seen.add((stage_key, rating))
+        rows.append(
+            RatingGuidance(
+                edition=edition,
+                stage=stage_by_key.get(stage_key),
+                rating=GUIDANCE_RATINGS[rating],
+                **_pick(row, GUIDANCE_FIELDS),
+            )
+        )
+    RatingGuidance.objects.bulk_create(rows)
 
 
 def _load_members(
@@ -294,6 +335,14 @@ def export_edition(edition: Edition) -> dict[str, Any]:
             ],
         }
         for domain in edition.domains.all()
+    ]
+    data["rating_guidance"] = [
+        {
+            "stage": row.stage.key if row.stage else None,
+            "rating": row.get_rating_display().lower(),
+            **{f: getattr(row, f) for f in GUIDANCE_FIELDS},
+        }
+        for row in edition.rating_guidance.select_related("stage")
     ]
     resources = Resource.objects.prefetch_related(*[attr for _, attr in RESOURCE_TAGS])
     members = edition.members.prefetch_related(Prefetch("resources", queryset=resources))
@@ -379,13 +428,20 @@ def edition_problems(edition: Edition) -> list[str]:
 
 
 @transaction.atomic
-def publish_edition(*, edition: Edition, published_at: Any = None) -> Edition:
+def publish_edition(
+    *, edition: Edition, published_at: Any = None, key: str = "", version: str = ""
+) -> Edition:
     """Publish a complete draft; it becomes the current edition and supersedes the previous one.
 
-    Raises ValidationError listing everything that is missing when the edition is incomplete.
+    A `key` or `version` label given is the draft's from now on: the last chance to set them,
+    as a published edition never changes. Raises ValidationError listing everything that is
+    missing when the edition is incomplete, and then changes nothing.
     """
     if not edition.stored_is_draft():
         raise ValidationError(f"“{edition}” is already published.", code="published")
+    if key or version:
+        edition.key, edition.version = key or edition.key, version or edition.version
+        edition.save(update_fields=["key", "version"])
     return _release(
         edition, status=Edition.Status.PUBLISHED, published_at=published_at, supersede=True
     )

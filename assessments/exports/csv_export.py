@@ -1,13 +1,19 @@
-"""The CSV downloads: every answer, and the action plan. Guarded against formula injection."""
+"""The CSV downloads: every answer, and the action plan. Guarded against formula injection.
+
+Columns are named as the pages name them: the walk-through's "Who will do it" and "By when",
+the report's action plan's "Priority" and "Action".
+"""
 
 from datetime import date
+
+from django.utils import timezone
 
 from assessments.models import (
     Assessment,
     Rating,
 )
 from assessments.reporting.report import action_priority
-from assessments.walkthrough.specs import CHECKLIST, PEOPLE, for_assessment, titles
+from assessments.walkthrough.specs import AGE_GROUPS, CHECKLIST, PEOPLE, for_assessment, titles
 
 ANSWER_COLUMNS = [
     "Section",
@@ -19,11 +25,23 @@ ANSWER_COLUMNS = [
     "Relevant",
     "What you do now",
     "What you will do next",
-    "Owner",
-    "Target date",
+    "Who will do it",
+    "By when",
     "Comment or note",
 ]
-ACTION_COLUMNS = ["Priority", "Domain", "Stage", "Question", "Action", "Owner", "Target date"]
+ACTION_COLUMNS = [
+    "Priority",
+    "Rating",
+    "Domain",
+    "Stage",
+    "Question",
+    "Action",
+    "Who will do it",
+    "By when",
+    "Status",
+]
+AGE_GROUPS_ITEM = "Age groups"
+OVERDUE = "Overdue"
 # A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,6 +51,10 @@ def answer_rows(assessment: Assessment) -> list[list[str]]:
     section_titles = titles(for_assessment(assessment, domains=[]))
     people, checklist = section_titles[PEOPLE], section_titles[CHECKLIST]
     rows = [ANSWER_COLUMNS]
+    # The assessment's age groups: a row of the people section, as on its page, named in the
+    # comment column ("5–10, 11–13"; empty when none is chosen).
+    age_groups = assessment.get_age_groups_display()
+    rows.append([people, "", "", AGE_GROUPS, AGE_GROUPS_ITEM] + [""] * 6 + [age_groups])
     rows += [
         [
             people,
@@ -75,13 +97,17 @@ def answer_rows(assessment: Assessment) -> list[list[str]]:
     return _guarded(rows)
 
 
-def action_rows(assessment: Assessment) -> list[list[str]]:
-    """The header and every action (“what you will do next”), most urgent first."""
+def action_rows(assessment: Assessment, *, today: date | None = None) -> list[list[str]]:
+    """The header and every action (“what you will do next”), most urgent first, numbered as
+    the report numbers them. Status says "Overdue" once the "by when" date is before `today`
+    (default: today's date here)."""
+    today = today or timezone.localdate()
     answers = assessment.question_answers.select_related("question__domain", "question__stage")
     actions = sorted((a for a in answers if a.next_steps.strip()), key=action_priority)
     rows = [ACTION_COLUMNS]
     rows += [
         [
+            str(priority),
             _rating(a.rating),
             a.question.domain.name,
             a.question.stage.name,
@@ -89,8 +115,9 @@ def action_rows(assessment: Assessment) -> list[list[str]]:
             a.next_steps,
             a.action_owner,
             _date(a.target_date),
+            OVERDUE if a.target_date and a.target_date < today else "",
         ]
-        for a in actions
+        for priority, a in enumerate(actions, start=1)
     ]
     return _guarded(rows)
 

@@ -38,8 +38,10 @@ def export_actions_csv(request: HttpRequest, org: str, pk: int) -> HttpResponse:
 
 
 def _csv(rows: list[list[str]], filename: str) -> HttpResponse:
-    # Plain UTF-8 without a byte order mark (see README.md).
     response = HttpResponse(content_type="text/csv; charset=utf-8", headers=_attachment(filename))
+    # UTF-8 with a byte order mark: without it, Excel reads the file in the computer's legacy
+    # encoding and mangles “quotes”, dashes and accents (see README.md).
+    response.write("\ufeff")
     csv.writer(response).writerows(rows)
     return response
 

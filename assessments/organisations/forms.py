@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from assessments.models import (
     AgeGroup,
+    Invitation,
     Nation,
     Organisation,
     Role,
@@ -46,7 +47,56 @@ class LoginForm(auth_forms.AuthenticationForm):
     }
 
 
+def full_name_field() -> forms.CharField:
+    return forms.CharField(
+        label="Full name",
+        max_length=150,
+        help_text="As your colleagues know you. It shows on assessments and reports. "
+        "Up to 150 characters.",
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your full name",
+            "max_length": "Full name must be 150 characters or fewer",
+        },
+    )
+
+
+def job_title_field() -> forms.CharField:
+    return forms.CharField(
+        label="Job title (optional)",
+        max_length=100,
+        required=False,
+        help_text="For example Designated Safeguarding Lead. It shows next to your name in "
+        "reports. Up to 100 characters.",
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+        error_messages={"max_length": "Job title must be 100 characters or fewer"},
+    )
+
+
+def new_password_fields(
+    *, label1: str, empty1: str, label2: str, empty2: str
+) -> tuple[forms.CharField, forms.CharField]:
+    """A new password and its confirmation, each with its own message when left empty, so the
+    error summary never lists the same sentence twice."""
+    password1, password2 = auth_forms.SetPasswordMixin.create_password_fields(
+        label1=label1, label2=label2
+    )
+    password1.error_messages["required"] = empty1
+    password2.error_messages["required"] = empty2
+    password2.help_text = "Type the same password again, to check it."
+    return password1, password2
+
+
+PASSWORD_MISMATCH = "The passwords do not match. Type the same password in both boxes"
+
+
 class SignupForm(auth_forms.BaseUserCreationForm):
+    """An account, keyed by its email address, for a named person. From an invitation the email
+    address is the invited one and cannot be changed (`invitation`): a disabled field ignores
+    whatever a POST says."""
+
+    full_name = full_name_field()
+    job_title = job_title_field()
     email = LowercaseEmailField(
         label="Email address",
         max_length=150,
@@ -57,12 +107,26 @@ class SignupForm(auth_forms.BaseUserCreationForm):
             "max_length": "Email address must be 150 characters or fewer",
         },
     )
-    password1, password2 = auth_forms.SetPasswordMixin.create_password_fields(
-        label1="Create a password", label2="Confirm your password"
+    password1, password2 = new_password_fields(
+        label1="Create a password",
+        empty1="Enter a password",
+        label2="Confirm your password",
+        empty2="Confirm your password by typing it again",
     )
+
+    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
+    field_order = ["full_name", "job_title", "email", "password1", "password2"]
 
     class Meta(auth_forms.BaseUserCreationForm.Meta):
         fields = ("email",)
+
+    def __init__(self, *args, invitation: Invitation | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if invitation is not None:
+            email = self.fields["email"]
+            email.disabled = True
+            email.initial = invitation.email
+            email.help_text = "The address your invitation was sent to. You will use it to log in."
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
@@ -78,6 +142,39 @@ class SignupForm(auth_forms.BaseUserCreationForm):
         # The username is the email; set it before Django validates the password against it.
         self.instance.username = self.cleaned_data.get("email", "")
         super()._post_clean()
+
+    def validate_password_for_user(self, user, password_field_name: str = "password1") -> None:
+        # A weak password is a problem with the password typed first, not its confirmation.
+        super().validate_password_for_user(user, password_field_name="password1")
+
+
+class ProfileForm(forms.Form):
+    full_name = full_name_field()
+    job_title = job_title_field()
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    old_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your current password"},
+    )
+    new_password1, new_password2 = new_password_fields(
+        label1="Create a new password",
+        empty1="Enter a new password",
+        label2="Confirm your new password",
+        empty2="Confirm your new password by typing it again",
+    )
+
+    error_messages = {
+        "password_mismatch": PASSWORD_MISMATCH,
+        "password_incorrect": "Your current password is not right. Check it and try again",
+    }
+
+    def validate_password_for_user(self, user, password_field_name: str = "new_password1") -> None:
+        # A weak password is a problem with the password typed first, not its confirmation.
+        super().validate_password_for_user(user, password_field_name="new_password1")
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -5,7 +5,7 @@ rules.
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -19,9 +19,27 @@ from assessments.models import (
     Invitation,
     Membership,
     Organisation,
+    Profile,
     Role,
     hash_token,
 )
+
+
+@transaction.atomic
+def create_account(*, email: str, password: str, full_name: str, job_title: str = "") -> User:
+    """Create an account for a person: keyed by their email address, with their name and job
+    title in their profile."""
+    user = User.objects.create_user(username=email, email=email, password=password)
+    Profile.objects.create(user=user, full_name=full_name, job_title=job_title)
+    return user
+
+
+def update_profile(*, user: AbstractBaseUser, full_name: str, job_title: str) -> Profile:
+    """Change how a person is shown. Accounts from before profiles existed get one now."""
+    profile, _ = Profile.objects.update_or_create(
+        user=user, defaults={"full_name": full_name, "job_title": job_title}
+    )
+    return profile
 
 
 @transaction.atomic
@@ -83,6 +101,9 @@ def invite_member(
         "token_hash": hash_token(token),
         "invited_by": invited_by,
         "expires_at": timezone.now() + Invitation.VALID_FOR,
+        # Inviting again undoes a decline or a revocation: the fresh link works.
+        "declined_at": None,
+        "revoked_at": None,
     }
     invitation = organisation.invitations.filter(email=email, accepted_at__isnull=True).first()
     if invitation is None:
@@ -101,16 +122,58 @@ def invite_member(
     return invitation, token
 
 
+UNUSABLE_INVITATION = (
+    "This invitation link has expired, has been withdrawn, declined or already used. "
+    "Ask an owner of the organisation to invite you again."
+)
+
+
+def resend_invitation(
+    *, invitation: Invitation, invited_by: AbstractBaseUser
+) -> tuple[Invitation, str]:
+    """Email the invitation again with a fresh link (the old link stops working) and a new
+    expiry: inviting the same address again, as `invite_member` does."""
+    return invite_member(
+        organisation=invitation.organisation,
+        email=invitation.email,
+        role=invitation.role,
+        invited_by=invited_by,
+    )
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation that has not been accepted: its link stops working."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(
+            f"{invitation.email} has already accepted the invitation. "
+            "To take their access away, remove them from the members.",
+            code="accepted",
+        )
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def decline_invitation(*, invitation: Invitation) -> Invitation:
+    """The person invited says no: the link stops working, and owners see it was declined."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError(UNUSABLE_INVITATION, code="unusable")
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    return invitation
+
+
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
     """Use an invitation: add the membership (or keep an existing one) and spend the link."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable:
-        raise ValidationError(
-            "This invitation link has expired or has already been used. "
-            "Ask an owner of the organisation to invite you again.",
-            code="unusable",
-        )
+        raise ValidationError(UNUSABLE_INVITATION, code="unusable")
     membership, _ = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )

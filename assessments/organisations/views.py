@@ -1,12 +1,15 @@
-"""Accounts, organisations, their members and invitations.
+"""Accounts, profiles, organisations, their members and invitations.
 
-Logging in and out and resetting a password are Django's auth views, routed in drf_site/urls.py
-with this package's forms and templates. Every view of an organisation goes through
-`access.get_membership` (404 for outsiders, 403 for a role too low); membership ids from URLs are
-looked up within that organisation only.
+Logging in and out, and resetting or changing a password, are Django's auth views, routed in
+drf_site/urls.py with this package's forms and templates. Every view of an organisation goes
+through `access.get_membership` (404 for outsiders, 403 for a role too low); membership and
+invitation ids from URLs are looked up within that organisation only. A GET of a POST-only action
+goes to the page that holds its form, rather than a blank 405.
 """
 
+import contextlib
 import copy
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -16,16 +19,17 @@ from django.contrib.auth.views import RedirectURLMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, UpdateView
 
 from assessments import access
-from assessments.models import Membership, Organisation, Role
+from assessments.models import Invitation, Membership, Organisation, Role, display_name
 from assessments.organisations import queries, services
 from assessments.organisations.forms import (
     InvitationForm,
     OrganisationForm,
+    ProfileForm,
     RoleForm,
     SignupForm,
 )
@@ -35,7 +39,8 @@ from assessments.organisations.forms import (
 
 class SignupView(RedirectURLMixin, FormView):
     """Create an account and log in; then follow ?next= (e.g. an invitation) or create an
-    organisation, since a new account belongs to none yet."""
+    organisation, since a new account belongs to none yet. Coming from an invitation, the
+    account is for the address it was sent to (read from the invitation, never from the URL)."""
 
     form_class = SignupForm
     template_name = "registration/signup.html"
@@ -44,18 +49,60 @@ class SignupView(RedirectURLMixin, FormView):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated:
             return redirect(self.get_redirect_url() or "assessments:home")
+        self.invitation = _invitation_at(self.get_redirect_url())
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_kwargs(self) -> dict:
+        return super().get_form_kwargs() | {"invitation": self.invitation}
+
     def form_valid(self, form: SignupForm) -> HttpResponse:
-        login(self.request, form.save())
+        user = services.create_account(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            full_name=form.cleaned_data["full_name"],
+            job_title=form.cleaned_data["job_title"],
+        )
+        login(self.request, user)
         messages.success(self.request, "Your account has been created and you are logged in.")
         return super().form_valid(form)
 
     def get_context_data(self, **kwargs) -> dict:
-        return super().get_context_data(next=self.get_redirect_url(), **kwargs)
+        return super().get_context_data(
+            next=self.get_redirect_url(), invitation=self.invitation, **kwargs
+        )
+
+
+def _invitation_at(url: str) -> Invitation | None:
+    """The usable invitation a (safe) ?next= address is the page of, if it is one."""
+    try:
+        match = resolve(urlsplit(url).path) if url else None
+    except Resolver404:
+        return None
+    if match is None or match.view_name != "assessments:accept_invitation":
+        return None
+    invitation = queries.find_invitation(match.kwargs["token"])
+    return invitation if invitation is not None and invitation.is_usable else None
+
+
+class ProfileView(LoginRequiredMixin, FormView):
+    """The person's name and job title, as the site shows them; the password is changed on its
+    own page (Django's PasswordChangeView, routed in drf_site/urls.py)."""
+
+    form_class = ProfileForm
+    template_name = "assessments/profile_form.html"
+
+    def get_initial(self) -> dict:
+        profile = getattr(self.request.user, "profile", None)
+        return {"full_name": profile.full_name, "job_title": profile.job_title} if profile else {}
+
+    def form_valid(self, form: ProfileForm) -> HttpResponse:
+        services.update_profile(user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "Your name and job title have been saved.")
+        return redirect("assessments:profile")
 
 
 signup = SignupView.as_view()
+profile = ProfileView.as_view()
 
 
 # --- Organisations -------------------------------------------------------------------------
@@ -103,6 +150,23 @@ class OrganisationUpdateView(LoginRequiredMixin, UpdateView):
 organisation_create = OrganisationCreateView.as_view()
 organisation_update = OrganisationUpdateView.as_view()
 
+
+@login_required
+def organisation_delete(request: HttpRequest, org: str) -> HttpResponse:
+    """Confirm, naming what goes with it, then delete the organisation (owners only)."""
+    membership = access.get_membership(request, org, role=Role.OWNER)
+    organisation = membership.organisation
+    if request.method != "POST":
+        context = {
+            "organisation": organisation,
+            "counts": queries.deletion_summary(organisation),
+        }
+        return render(request, "assessments/organisation_confirm_delete.html", context)
+    services.delete_organisation(organisation=organisation)
+    messages.success(request, f"{organisation.name} has been deleted.")
+    return redirect("assessments:home")
+
+
 # --- Members -------------------------------------------------------------------------------
 
 
@@ -110,16 +174,16 @@ def _members_page(
     request: HttpRequest, membership: Membership, invite_form: InvitationForm
 ) -> HttpResponse:
     organisation = membership.organisation
-    pending = organisation.invitations.filter(
-        accepted_at__isnull=True, expires_at__gt=timezone.now()
-    )
+    members = list(organisation.memberships.select_related("user__profile"))
     context = {
         "membership": membership,
         "organisation": organisation,
-        "members": organisation.memberships.select_related("user"),
+        "members": members,
+        # The only owner may not leave: the page says so instead of offering it.
+        "sole_owner": membership.is_owner and sum(m.is_owner for m in members) == 1,
         "roles": Role.choices,
         "form": invite_form if membership.is_owner else None,
-        "invitations": pending if membership.is_owner else [],
+        "invitations": queries.open_invitations(organisation) if membership.is_owner else [],
     }
     return render(request, "assessments/membership_list.html", context)
 
@@ -131,8 +195,10 @@ def member_list(request: HttpRequest, org: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def member_invite(request: HttpRequest, org: str) -> HttpResponse:
+    if request.method != "POST":
+        # The form is on the members page (e.g. after a reload of a failed invitation).
+        return redirect("assessments:members", org)
     membership = access.get_membership(request, org, role=Role.OWNER)
     form = InvitationForm(request.POST)
     if form.is_valid():
@@ -150,7 +216,7 @@ def member_invite(request: HttpRequest, org: str) -> HttpResponse:
 
 def _member_of(membership: Membership, membership_id: int) -> Membership:
     """A membership of the same organisation (404 for any other id)."""
-    members = membership.organisation.memberships.select_related("user", "organisation")
+    members = membership.organisation.memberships.select_related("user__profile", "organisation")
     return get_object_or_404(members, pk=membership_id)
 
 
@@ -168,7 +234,8 @@ def member_role(request: HttpRequest, org: str, membership_id: int) -> HttpRespo
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, f"{member.user.email} is now {member.get_role_display()}.")
+        name = display_name(member.user)
+        messages.success(request, f"{name} is now {member.get_role_display()}.")
     return redirect("assessments:members", org)
 
 
@@ -178,7 +245,11 @@ def member_remove(request: HttpRequest, org: str, membership_id: int) -> HttpRes
     membership = access.get_membership(request, org, role=Role.OWNER)
     member = _member_of(membership, membership_id)
     if request.method != "POST":
-        context = {"organisation": membership.organisation, "member": member}
+        context = {
+            "organisation": membership.organisation,
+            "member": member,
+            "sole_owner": queries.is_sole_owner(member),
+        }
         return render(request, "assessments/membership_confirm_delete.html", context)
     try:
         services.remove_member(membership=member)
@@ -188,7 +259,48 @@ def member_remove(request: HttpRequest, org: str, membership_id: int) -> HttpRes
     if member.user_id == request.user.pk:
         messages.success(request, f"You have left {membership.organisation}.")
         return redirect("assessments:home")
-    messages.success(request, f"{member.user.email} has been removed.")
+    messages.success(request, f"{display_name(member.user)} has been removed.")
+    return redirect("assessments:members", org)
+
+
+def _invitation_of(membership: Membership, invitation_id: int) -> Invitation:
+    """An invitation of the same organisation (404 for any other id)."""
+    invitations = membership.organisation.invitations.select_related("organisation")
+    return get_object_or_404(invitations, pk=invitation_id)
+
+
+@login_required
+def invitation_resend(request: HttpRequest, org: str, invitation_id: int) -> HttpResponse:
+    """Email the invitation again with a fresh link (owners only)."""
+    if request.method != "POST":
+        return redirect("assessments:members", org)
+    membership = access.get_membership(request, org, role=Role.OWNER)
+    invitation = _invitation_of(membership, invitation_id)
+    try:
+        invitation, _ = services.resend_invitation(invitation=invitation, invited_by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"The invitation has been emailed to {invitation.email} again.")
+    return redirect("assessments:members", org)
+
+
+@login_required
+def invitation_revoke(request: HttpRequest, org: str, invitation_id: int) -> HttpResponse:
+    """Withdraw an invitation: its link stops working (owners only)."""
+    if request.method != "POST":
+        return redirect("assessments:members", org)
+    membership = access.get_membership(request, org, role=Role.OWNER)
+    invitation = _invitation_of(membership, invitation_id)
+    try:
+        services.revoke_invitation(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            f"The invitation to {invitation.email} has been revoked. Its link no longer works.",
+        )
     return redirect("assessments:members", org)
 
 
@@ -196,23 +308,44 @@ def member_remove(request: HttpRequest, org: str, membership_id: int) -> HttpRes
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """An invitation link: anyone holding it may see it; a signed-in user may accept it once."""
-    template = "assessments/invitation_detail.html"
+    """An invitation link: anyone holding it may see it or decline it; a signed-in user may
+    accept it once."""
     invitation = queries.find_invitation(token)
-    if invitation is None:
-        return render(request, template, {"problem": "unknown"}, status=404)
-    if not invitation.is_usable:
-        return render(request, template, {"problem": "unusable"}, status=410)
+    if invitation is None or not invitation.is_usable:
+        return _invitation_page(request, token, invitation)
     if request.method == "POST" and request.user.is_authenticated:
         try:
             member = services.accept_invitation(invitation=invitation, user=request.user)
         except ValidationError:
-            return render(request, template, {"problem": "unusable"}, status=410)
+            invitation.refresh_from_db()
+            return _invitation_page(request, token, invitation)
         messages.success(request, f"You have joined {member.organisation}.")
         return redirect(member.organisation)
-    existing = (
-        invitation.organisation.memberships.filter(user=request.user).first()
-        if request.user.is_authenticated
-        else None
-    )
-    return render(request, template, {"invitation": invitation, "existing": existing})
+    return _invitation_page(request, token, invitation)
+
+
+def decline_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The person invited says no (no account needed): the link stops working."""
+    if request.method != "POST":
+        return redirect("assessments:accept_invitation", token)
+    invitation = queries.find_invitation(token)
+    if invitation is None:
+        return _invitation_page(request, token, None)
+    # Already used, withdrawn or declined: the invitation page says which.
+    with contextlib.suppress(ValidationError):
+        services.decline_invitation(invitation=invitation)
+    return redirect("assessments:accept_invitation", token)
+
+
+def _invitation_page(
+    request: HttpRequest, token: str, invitation: Invitation | None
+) -> HttpResponse:
+    """The invitation, or why it cannot be used: 404 for an unknown link, 410 for one that no
+    longer works (accepted, declined, revoked or expired)."""
+    usable = invitation is not None and invitation.is_usable
+    existing = None
+    if usable and request.user.is_authenticated:
+        existing = invitation.organisation.memberships.filter(user=request.user).first()
+    status = 200 if usable else 404 if invitation is None else 410
+    context = {"invitation": invitation, "existing": existing, "token": token}
+    return render(request, "assessments/invitation_detail.html", context, status=status)

@@ -1,14 +1,15 @@
 """Two assessments of one organisation side by side: their scores and every rating, by key.
 
-`compare(a, b)` reads in a fixed number of queries (five), however many domains either covers,
-and returns plain data for the comparison page. `a` is the baseline (usually the earlier one) and
+`compare(a, b)` reads in a fixed number of queries (six), however many domains either covers,
+and returns plain data for the comparison page, with the domains both cover (compared) and
+those only one covers. `a` is the baseline (usually the earlier one) and
 `b` the later one. Questions are matched by (domain key, question key) and checklist statements
 by key, so assessments on different editions compare wherever the framework kept its keys; what
 only one of them has is listed as not compared. Scores come from `queries.assessment_scores`
 and their changes from `scoring.change`: nothing here does score maths of its own.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assessments.models import Assessment, ChecklistAnswer, QuestionAnswer, Rating
 from assessments.reporting import queries
@@ -108,6 +109,14 @@ class Comparison:
     sections: list[SectionChanges]
     only_in_a: list[Item]
     only_in_b: list[Item]
+    # Domain names: those both assessments cover, and those only one covers (by key).
+    domains: list[str] = field(default_factory=list)
+    domains_only_in_a: list[str] = field(default_factory=list)
+    domains_only_in_b: list[str] = field(default_factory=list)
+
+    @property
+    def same_domains(self) -> bool:
+        return not self.domains_only_in_a and not self.domains_only_in_b
 
     @property
     def changes(self) -> list[ItemChange]:
@@ -144,6 +153,8 @@ def compare(a: Assessment, b: Assessment) -> Comparison:
     stage_names = {stage.key: stage.name for stage in stages[a.edition_id] + stages[b.edition_id]}
     stage_keys = dict.fromkeys(stage.key for stage in stages[b.edition_id] + stages[a.edition_id])
     before, after = scores[a.pk], scores[b.pk]
+    in_scope = queries.domains_in_scope([a, b])
+    a_domains, b_domains = dict(in_scope[a.pk]), dict(in_scope[b.pk])
     return Comparison(
         a=a,
         b=b,
@@ -156,6 +167,9 @@ def compare(a: Assessment, b: Assessment) -> Comparison:
         sections=_matched(items[a.pk], items[b.pk]),
         only_in_a=[item for key, item in items[a.pk].items() if key not in items[b.pk]],
         only_in_b=[item for key, item in items[b.pk].items() if key not in items[a.pk]],
+        domains=[name for key, name in b_domains.items() if key in a_domains],
+        domains_only_in_a=[name for key, name in a_domains.items() if key not in b_domains],
+        domains_only_in_b=[name for key, name in b_domains.items() if key not in a_domains],
     )
 
 

@@ -19,6 +19,8 @@ from assessments.models import (
     FactorAnswer,
     QuestionAnswer,
     Rating,
+    display_name,
+    job_title,
 )
 from assessments.reporting import charts, scoring
 from assessments.reporting.queries import previous_assessment
@@ -99,6 +101,12 @@ class SignpostGroup:
 
 
 @dataclass
+class Participant:
+    name: str
+    job_title: str = ""
+
+
+@dataclass
 class SinceLast:
     previous: Assessment
     overall: ScoreRow
@@ -112,7 +120,7 @@ class Report:
     assessment: Assessment
     is_draft: bool
     generated_at: datetime
-    participants: list[str]
+    participants: list[Participant]
     age_groups: str
     factors: list[FactorAnswer]
     relevant_factors: list[FactorAnswer]
@@ -355,12 +363,14 @@ def _domain_parts(domains, stages, answers, scores) -> list[DomainPart]:
     return parts
 
 
-def _participants(assessment: Assessment) -> list[str]:
-    """Everyone who started, changed or completed the assessment, by email."""
+def _participants(assessment: Assessment) -> list[Participant]:
+    """Everyone who started, changed or completed the assessment, by name (`display_name`) with
+    their job title, in alphabetical order."""
     user_ids = set(assessment.activity.values_list("user_id", flat=True))
     user_ids |= {assessment.created_by_id, assessment.completed_by_id}
-    users = get_user_model().objects.filter(pk__in=user_ids - {None}).order_by("email")
-    return [user.get_full_name() or user.email or user.username for user in users]
+    users = get_user_model().objects.filter(pk__in=user_ids - {None}).select_related("profile")
+    people = [Participant(display_name(user), job_title(user)) for user in users]
+    return sorted(people, key=lambda person: person.name.casefold())
 
 
 def _signposting(assessment, answers, checklist, stages):

@@ -34,6 +34,7 @@ def dashboard(request: HttpRequest, org: str) -> HttpResponse:
         (summary for summary in summaries if summary.assessment.is_locked),
         key=lambda summary: summary.assessment.completed_at,
     )
+    trended, others = queries.same_domains_as_latest(completed)
     context = {
         "membership": membership,
         "organisation": organisation,
@@ -41,13 +42,34 @@ def dashboard(request: HttpRequest, org: str) -> HttpResponse:
         "rows": [
             (summary, queries.previous_completed(summary, completed)) for summary in summaries
         ],
-        "trend": _trend(organisation, completed) if completed else None,
+        "trend": _trend(organisation, trended) if trended else None,
+        "trend_note": _trend_note(trended, others) if trended else "",
     }
     return render(request, "assessments/dashboard.html", context)
 
 
+def _trend_note(trended: list[AssessmentSummary], others: list[AssessmentSummary]) -> str:
+    """Which completed assessments the trend covers, and how many it leaves out, e.g. "Trend of
+    the 3 completed assessments covering Environment and Content; 1 other covered different
+    domains"."""
+    count = len(trended)
+    covered = "the completed assessment" if count == 1 else f"the {count} completed assessments"
+    note = f"Trend of {covered} covering {_and(trended[-1].domain_names)}"
+    if others:
+        other = "1 other" if len(others) == 1 else f"{len(others)} others"
+        note += f"; {other} covered different domains"
+    return note
+
+
+def _and(names) -> str:
+    """("Environment", "Content", "Policy") -> "Environment, Content and Policy"."""
+    names = list(names)
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def _trend(organisation: Organisation, completed: list[AssessmentSummary]) -> SafeString:
-    """The headline and stage scores of the completed assessments, oldest first."""
+    """The headline and stage scores of the completed assessments, oldest first (all of them
+    covering the same domains)."""
     stage_names = list(
         dict.fromkeys(stage.name for summary in completed for stage, _ in summary.stages)
     )
@@ -64,8 +86,8 @@ def _trend(organisation: Organisation, completed: list[AssessmentSummary]) -> Sa
         stages=[(name, [scores.get(name) for scores in by_name]) for name in stage_names],
         title=f"Scores of {organisation.name} over time",
         description=(
-            "The headline score of each completed assessment, oldest first, with the score of "
-            "each stage."
+            "The headline score of each completed assessment covering "
+            f"{_and(completed[-1].domain_names)}, oldest first, with the score of each stage."
         ),
         chart_id="score-trend",
     )
@@ -126,7 +148,8 @@ def assessment_compare(request: HttpRequest, org: str) -> HttpResponse:
 
 
 def _preselected(organisation: Organisation, a_id: str, b_id: str) -> dict:
-    """The chosen assessments; by default B is the latest and A the last completed before it."""
+    """The chosen assessments; by default B is the latest and A the last completed before it,
+    preferably one that covered the same domains."""
     assessments = organisation.assessments.all()
     if b_id.isdigit():
         b = assessments.filter(pk=b_id).first()
@@ -134,4 +157,7 @@ def _preselected(organisation: Organisation, a_id: str, b_id: str) -> dict:
         b = assessments.exclude(pk=a_id).first() if a_id.isdigit() else assessments.first()
     if a_id.isdigit():
         return {"a": a_id, "b": b}
-    return {"a": previous_assessment(b) if b else None, "b": b}
+    if b is None:
+        return {"a": None, "b": b}
+    # Like for like where there is one; otherwise the page says which domains differ.
+    return {"a": previous_assessment(b, same_domains=True) or previous_assessment(b), "b": b}

@@ -1,11 +1,12 @@
-"""Template helpers shared by every page: the organisation switcher and the error summary."""
+"""Template helpers shared by every page: the organisation switcher, the error summary, and how
+a person is shown (`person`, `job_title`)."""
 
 from typing import Any
 
 from django import template
 from django.forms import BaseForm
 
-from assessments import access
+from assessments import access, models
 
 register = template.Library()
 
@@ -30,3 +31,17 @@ def with_errors(forms: BaseForm | list[BaseForm] | None) -> list[BaseForm]:
     if isinstance(forms, BaseForm):
         forms = [forms]
     return [form for form in forms or [] if form is not None and form.errors]
+
+
+@register.filter
+def person(user) -> str:
+    """How a person is shown everywhere: `{{ entry.user|person }}` is their full name, else their
+    email address, else "A former member" for a deleted account (None). Select the profile with
+    the user (`select_related("user__profile")`), or each person costs a query."""
+    return models.display_name(user)
+
+
+@register.filter
+def job_title(user) -> str:
+    """The person's job title, or "" (`{{ user|job_title }}`)."""
+    return models.job_title(user)

@@ -1,7 +1,9 @@
-"""How answers read in the history and on the conflict page."""
+"""How answers read in the history and on the conflict page, and when things happened."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from django.utils import dateformat, timezone
 
 from assessments.models import AgeGroup, Rating
 
@@ -26,3 +28,16 @@ def display_answer(model_field: str, value: Any) -> str:
     if model_field == "age_groups":
         return ", ".join(AgeGroup(item).label for item in value)
     return display_value(value)
+
+
+def when_in_words(moment: datetime, *, now: datetime | None = None) -> str:
+    """When something happened, as people say it, in local time: "today at 10:12", "yesterday
+    at 16:05", or the date, "3 December 2026"."""
+    now = timezone.localtime(now or timezone.now())
+    moment = timezone.localtime(moment)
+    days = (now.date() - moment.date()).days
+    if days == 0:
+        return f"today at {moment:%H:%M}"
+    if days == 1:
+        return f"yesterday at {moment:%H:%M}"
+    return dateformat.format(moment, "j F Y")

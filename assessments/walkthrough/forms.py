@@ -2,6 +2,7 @@
 page. Every text field states its length limit in its hint and enforces it with a clear message.
 """
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,7 @@ from assessments.models import (
     Rating,
 )
 from assessments.walkthrough.conflicts import EditConflict
+from assessments.walkthrough.dates import DateInputField
 from assessments.walkthrough.display import display_answer
 from assessments.walkthrough.specs import item_key
 from framework.models import Domain, Edition
@@ -166,16 +168,9 @@ class QuestionAnswerForm(forms.Form):
         help_text="Optional. A name or a role. Up to 200 characters.",
         error_messages=_limit("Who will do it", 200),
     )
-    # A text box, not type="date": a browser's date picker sends an impossible or half-typed
-    # date as an empty value, which would lose what was typed without a word.
-    target_date = forms.DateField(
-        required=False,
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}
-        ),
-        input_formats=["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"],
-        help_text="Optional. Day/month/year, for example 31/3/2027.",
-        error_messages={"invalid": "By when must be a real date, for example 31/3/2027"},
+    # Day, Month and Year boxes (GOV.UK's date input): see dates.py.
+    target_date = DateInputField(
+        subject="By when", required=False, help_text="For example, 31 3 2027"
     )
 
     def __init__(self, *args, answer: QuestionAnswer, **kwargs) -> None:
@@ -199,9 +194,9 @@ class QuestionAnswerForm(forms.Form):
                 "action_owner": f"Who will do it ({stage})",
             },
         )
-        self.fields["target_date"].error_messages["invalid"] = (
-            f"By when ({stage}) must be a real date, for example 31/3/2027"
-        )
+        # Errors name the stage; a past date is allowed only if it is the one already saved.
+        self.fields["target_date"].subject = f"By when ({stage})"
+        self.fields["target_date"].saved = answer.target_date
 
 
 class ChecklistAnswerForm(forms.Form):
@@ -245,6 +240,8 @@ class AgeGroupsForm(forms.Form):
 class AnswerRow:
     answer: FactorAnswer | QuestionAnswer | ChecklistAnswer | Assessment
     form: forms.Form
+    # Someone else's changes to this answer since the page was opened (on the conflict page).
+    conflicts: list = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -279,6 +276,28 @@ class SectionForms:
         """(answer row, new values) for services.save_section."""
         return [(row.answer, row.form.cleaned_data) for row in self.answer_rows]
 
+    def valid_changes(self) -> list[tuple[Model, dict]]:
+        """The changes of the rows whose answers are valid: saved even when others are not.
+        Call after is_valid()."""
+        rows = self.answer_rows
+        return [(row.answer, row.form.cleaned_data) for row in rows if row.form.is_valid()]
+
+    def invalid_rows(self) -> list[AnswerRow]:
+        """The rows with a problem, in page order. Call after is_valid()."""
+        return [row for row in self.answer_rows if row.form.errors]
+
+    def mark_conflicts(self, conflict: EditConflict) -> None:
+        """Attach to each row the other person's changes to it, to highlight on the page."""
+        by_key: dict[str, list] = {}
+        for entry in conflict.changes:
+            by_key.setdefault(entry.item_key, []).append(entry)
+        for row in self.answer_rows:
+            row.conflicts = by_key.get(item_key(row.answer), [])
+
+    @property
+    def conflicting_rows(self) -> list[AnswerRow]:
+        return [row for row in self.answer_rows if row.conflicts]
+
     def merged_data(self, conflict: EditConflict, data: QueryDict) -> QueryDict:
         """The posted data to show after someone else's save, to be saved against their version.
 
@@ -297,13 +316,18 @@ class SectionForms:
             for field, typed in row.form.cleaned_data.items():
                 opened = opened_with.get((key, field))
                 if opened is not None and display_answer(field, typed) == opened:
-                    _put(merged, row.form.add_prefix(field), getattr(row.answer, field))
+                    _put(merged, row.form, field, getattr(row.answer, field))
         return merged
 
 
-def _put(data: QueryDict, key: str, value) -> None:
-    """Set a saved model value in posted data, as a browser would post it."""
-    if isinstance(value, list):
+def _put(data: QueryDict, form: forms.Form, field: str, value) -> None:
+    """Set a saved model value in posted data, as a browser would post it from `form`."""
+    key = form.add_prefix(field)
+    widget = form.fields[field].widget
+    if isinstance(widget, forms.MultiWidget):  # e.g. a date's day, month and year boxes
+        for suffix, part in zip(widget.widgets_names, widget.decompress(value), strict=True):
+            data[key + suffix] = part
+    elif isinstance(value, list):
         data.setlist(key, value)
     elif value is None:
         data.pop(key, None)

@@ -41,6 +41,8 @@ def start_assessment(
 
     With `based_on`, answers of the previous assessment are copied by their stable keys, so a
     reassessment after six or twelve months starts from what the organisation said last time.
+    Every section that receives copied answers needs review: someone must confirm it (by
+    saving it, see `confirm_section_review`) before the assessment can be completed.
     """
     edition = edition or Edition.objects.current()
     if edition is None:
@@ -68,7 +70,8 @@ def start_assessment(
     Section.objects.bulk_create(Section(assessment=assessment, key=key) for key in keys)
     _create_answers(assessment, domains)
     if based_on is not None:
-        _copy_answers(source=based_on, target=assessment)
+        copied = _copy_answers(source=based_on, target=assessment)
+        Section.objects.filter(assessment=assessment, key__in=copied).update(needs_review=True)
     Activity.objects.create(assessment=assessment, kind=Activity.Kind.CREATED, user=user)
     refresh_section_statuses(assessment)
     return assessment
@@ -102,37 +105,59 @@ ANSWER_FIELDS = {
 }
 
 
-def _copy_answers(*, source: Assessment, target: Assessment) -> None:
-    """Copy answers between assessments by stable keys (editions may differ)."""
+def _copy_answers(*, source: Assessment, target: Assessment) -> set[str]:
+    """Copy answers between assessments by stable keys (editions may differ), and return the
+    keys of the sections that received any. An answer to a question a newer edition reworded
+    keeps the wording it was given to in `previous_question_text`."""
     pairs = [
         (
             FactorAnswer,
             lambda answer: answer.factor.key,
+            lambda answer: section_specs.PEOPLE,
             source.factor_answers.select_related("factor"),
             target.factor_answers.select_related("factor"),
         ),
         (
             QuestionAnswer,
             lambda answer: (answer.question.domain.key, answer.question.key),
+            lambda answer: f"{section_specs.DOMAIN_PREFIX}{answer.question.domain.key}",
             source.question_answers.select_related("question__domain"),
             target.question_answers.select_related("question__domain"),
         ),
         (
             ChecklistAnswer,
             lambda answer: answer.statement.key,
+            lambda answer: section_specs.CHECKLIST,
             source.checklist_answers.select_related("statement"),
             target.checklist_answers.select_related("statement"),
         ),
     ]
-    for model, key_of, old_answers, new_answers in pairs:
+    received = set()
+    for model, key_of, section_of, old_answers, new_answers in pairs:
+        fields = ANSWER_FIELDS[model]
         previous = {key_of(answer): answer for answer in old_answers}
         updated = []
         for answer in new_answers:
-            if (old := previous.get(key_of(answer))) is not None:
-                for field in ANSWER_FIELDS[model]:
-                    setattr(answer, field, getattr(old, field))
-                updated.append(answer)
-        model.objects.bulk_update(updated, ANSWER_FIELDS[model])
+            old = previous.get(key_of(answer))
+            if old is None or all(getattr(old, field) in (None, "") for field in fields):
+                continue
+            for field in fields:
+                setattr(answer, field, getattr(old, field))
+            if model is QuestionAnswer:
+                # An unconfirmed copy was given to the wording before its own.
+                wording = old.previous_question_text or old.question.text
+                if _words(wording) != _words(answer.question.text):
+                    answer.previous_question_text = wording
+            updated.append(answer)
+            received.add(section_of(answer))
+        extra = ["previous_question_text"] if model is QuestionAnswer else []
+        model.objects.bulk_update(updated, fields + extra)
+    return received
+
+
+def _words(text: str) -> str:
+    """Text compared word for word: a change of spacing or line breaks is no new wording."""
+    return " ".join(text.split())
 
 
 class AssessmentLocked(PermissionDenied):
@@ -172,10 +197,14 @@ def save_section(
     if section.version != expected_version:
         changes_since = list(
             Activity.objects.filter(
-                assessment=assessment, section_key=section_key, section_version__gt=expected_version
-            ).select_related("user")
+                assessment=assessment,
+                kind=Activity.Kind.CHANGED,
+                section_key=section_key,
+                section_version__gt=expected_version,
+            ).select_related("user__profile")
         )
-        raise EditConflict(section=section, changes=changes_since)
+        if not _is_a_repeat(changes_since, changes, user):
+            raise EditConflict(section=section, changes=changes_since)
     for row, _ in changes:
         # Rows come from the caller; never write another assessment's answers.
         owner_pk = row.pk if isinstance(row, Assessment) else row.assessment_id
@@ -230,6 +259,16 @@ def save_section(
     return section
 
 
+def _is_a_repeat(changes_since: list[Activity], changes, user: AbstractBaseUser) -> bool:
+    """Whether a save that finds the section moved on is this user's own save sent again (a
+    double click, or Back and the same form again): only they changed the section since, and
+    every answer already holds what this save sends. Then it is saved already, not a conflict;
+    anything else, even their own different answers from an old page, is a conflict."""
+    return all(entry.user_id == user.pk for entry in changes_since) and all(
+        getattr(row, field) == value for row, values in changes for field, value in values.items()
+    )
+
+
 def _stages_with_several_questions(rows) -> set[tuple[int, int]]:
     """(domain id, stage id) of the stages that have more than one question in these rows'
     domains: the history then names such a question by its text too. No query without
@@ -259,12 +298,46 @@ def refresh_section_statuses(assessment: Assessment) -> None:
 
 
 @transaction.atomic
+def confirm_section_review(
+    *, assessment: Assessment, section_key: str, user: AbstractBaseUser
+) -> bool:
+    """Confirm the answers copied into a section from an earlier assessment: clear its "Review
+    needed" flag and its answers' notes of a reworded question, and record who confirmed it.
+
+    Saving the section confirms it (either button, even with nothing changed): the section
+    page calls this after every successful save. Returns False, and does nothing, when the
+    section needs no review. Raises AssessmentLocked for a completed assessment.
+    """
+    section = Section.objects.select_for_update().get(assessment=assessment, key=section_key)
+    if not section.needs_review:
+        return False
+    ensure_unlocked(Assessment.objects.get(pk=assessment.pk))
+    section.needs_review = False
+    section.save(update_fields=["needs_review"])
+    if section_key.startswith(section_specs.DOMAIN_PREFIX):
+        assessment.question_answers.filter(
+            question__domain__key=section_specs.domain_key(section_key)
+        ).exclude(previous_question_text="").update(previous_question_text="")
+    Activity.objects.create(
+        assessment=assessment,
+        kind=Activity.Kind.REVIEWED,
+        user=user,
+        section_key=section_key,
+        section_version=section.version,
+    )
+    return True
+
+
+@transaction.atomic
 def complete_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
-    """Lock a finished assessment; raises ValidationError listing what is missing."""
+    """Lock a finished assessment; raises ValidationError listing what is missing: sections
+    whose copied answers nobody has confirmed, then ratings not given."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.is_locked:
         raise AssessmentLocked("This assessment is already completed.")
-    missing = section_queries.missing_ratings(assessment)
+    missing = section_queries.sections_to_review(assessment) + section_queries.missing_ratings(
+        assessment
+    )
     if missing:
         raise ValidationError(
             [f"{item.section_title}: {item.label}" for item in missing], code="incomplete"

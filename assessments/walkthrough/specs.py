@@ -16,6 +16,8 @@ CHECKLIST = "checklist"
 DOMAIN_PREFIX = "domain-"
 # The people section's row for the assessment's own age groups (not an answer row).
 AGE_GROUPS = "age-groups"
+# Sections that completing the assessment does not need; progress counts only the others.
+OPTIONAL = frozenset({PEOPLE})
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,9 @@ class SectionSpec:
     key: str
     title: str
     domain: Domain | None = None
+    # Completing the assessment does not need it (see `queries.missing_ratings`), so progress
+    # counts only the other, required, sections.
+    optional: bool = False
 
     def url(self, assessment: Assessment) -> str:
         args = [assessment.organisation.slug, assessment.pk]
@@ -43,7 +48,7 @@ def for_assessment(
     if domains is None:
         domains = sorted(assessment.domains.all(), key=lambda domain: domain.position)
     return [
-        SectionSpec(PEOPLE, "About the people you support"),
+        SectionSpec(PEOPLE, "About the people you support", optional=PEOPLE in OPTIONAL),
         *[SectionSpec(f"{DOMAIN_PREFIX}{domain.key}", domain.name, domain) for domain in domains],
         SectionSpec(CHECKLIST, "Self-assessment checklist"),
     ]

@@ -9,19 +9,22 @@ nothing and shows the page again with everything the user typed.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET
 
 from assessments.access import get_assessment, get_membership
 from assessments.models import Assessment, Membership, Role, Section
 from assessments.walkthrough import forms as section_forms
+from assessments.walkthrough import kept as kept_answers
 from assessments.walkthrough import queries, services
 from assessments.walkthrough.conflicts import EditConflict
 from assessments.walkthrough.forms import AssessmentStartForm, start_initial
@@ -31,6 +34,7 @@ from assessments.walkthrough.specs import (
     PEOPLE,
     SectionSpec,
     for_assessment,
+    item_label,
     titles,
 )
 from framework.selectors import current_edition
@@ -72,18 +76,13 @@ def assessment_detail(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     membership, assessment = get_assessment(request, org, pk)
     specs = for_assessment(assessment)
     tasks = queries.tasks(assessment, specs)
-    completed = sum(1 for task in tasks if task.status == "completed")
-    activity = _with_section_titles(
-        assessment.activity.select_related("user")[:RECENT_ACTIVITY], specs
-    )
     context = {
         **_base_context(membership, assessment),
         "domains": [spec.domain for spec in specs if spec.domain],
         "tasks": tasks,
-        "completed": completed,
-        "percent": round(100 * completed / len(tasks)),
-        "activity": activity,
-        "completed_by": assessment.completed_by if assessment.is_locked else None,
+        "progress": queries.progress(assessment, tasks),
+        "review_needed": any(task.needs_review for task in tasks),
+        "activity": queries.activity_feed(assessment, specs, limit=RECENT_ACTIVITY),
     }
     return render(request, "assessments/assessment_detail.html", context)
 
@@ -91,7 +90,7 @@ def assessment_detail(request: HttpRequest, org: str, pk: int) -> HttpResponse:
 @login_required
 def assessment_history(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     membership, assessment = get_assessment(request, org, pk)
-    paginator = Paginator(assessment.activity.select_related("user"), HISTORY_PAGE_SIZE)
+    paginator = Paginator(assessment.activity.select_related("user__profile"), HISTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     entries = _with_section_titles(page.object_list, for_assessment(assessment))
     context = {**_base_context(membership, assessment), "page": page, "entries": entries}
@@ -105,22 +104,40 @@ def assessment_check(request: HttpRequest, org: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def assessment_complete(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        # The form is on check your answers (e.g. after a reload of its list of what is missing).
+        return redirect("assessments:check", org, pk)
     membership, assessment = get_assessment(request, org, pk, role=Role.EDITOR)
     try:
         services.complete_assessment(assessment=assessment, user=request.user)
     except ValidationError:
         return _check_page(
-            request, membership, assessment, missing=queries.missing_ratings(assessment)
+            request,
+            membership,
+            assessment,
+            missing=queries.missing_ratings(assessment),
+            to_review=queries.sections_to_review(assessment),
         )
-    messages.success(request, "Assessment completed. It is now locked: an owner can reopen it.")
-    return redirect(assessment)
+    return redirect("assessments:completed", org, pk)
 
 
 @login_required
-@require_POST
+@require_GET
+def assessment_completed(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """What happens next, once an assessment is completed (any member)."""
+    membership, assessment = get_assessment(request, org, pk)
+    if not assessment.is_locked:
+        return redirect(assessment)
+    context = _base_context(membership, assessment)
+    return render(request, "assessments/assessment_completed.html", context)
+
+
+@login_required
 def assessment_reopen(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        # The form is on the task list.
+        return redirect("assessments:detail", org, pk)
     _, assessment = get_assessment(request, org, pk, role=Role.OWNER)
     try:
         services.reopen_assessment(assessment=assessment, user=request.user)
@@ -161,12 +178,15 @@ def _with_section_titles(entries, specs: list[SectionSpec]) -> list:
     return entries
 
 
-def _check_page(request, membership, assessment, *, missing=None) -> HttpResponse:
+def _check_page(request, membership, assessment, *, missing=None, to_review=None):
     specs = for_assessment(assessment)
     context = {
         **_base_context(membership, assessment),
         "answers": queries.answers_by_section(assessment, specs),
         "missing": missing or [],
+        "to_review": to_review or [],
+        # Past target dates and reworded questions matter while the answers can still change.
+        "show_flags": not assessment.is_locked,
     }
     return render(request, "assessments/assessment_check.html", context)
 
@@ -180,6 +200,10 @@ FOREIGN_ANSWERS = (
 OUT_OF_SCOPE = (
     "This domain is not in the scope of this assessment, so nothing was saved. "
     "Go back to the assessment's task list to choose one of its sections."
+)
+KEPT_AFTER_SIGN_OUT = (
+    "You were signed out before your answers were saved. Sign in again to carry on: what you "
+    "typed is kept for an hour, back in the form for you to check and save."
 )
 STALE_FORM = (
     "This form was incomplete, so nothing was saved. Open the section again and re-enter your "
@@ -204,6 +228,7 @@ class SectionPage:
     forms: section_forms.SectionForms | None = None
     extra: dict = field(default_factory=dict)
     conflict: EditConflict | None = None
+    request_return: str = ""
 
     @property
     def next_url(self) -> str:
@@ -213,6 +238,10 @@ class SectionPage:
         return reverse(
             "assessments:check", args=[self.assessment.organisation.slug, self.assessment.pk]
         )
+
+    @property
+    def read_only(self) -> bool:
+        return self.assessment.is_locked or not self.membership.can_edit
 
     def context(self) -> dict:
         return {
@@ -228,8 +257,11 @@ class SectionPage:
             "answers": [row.answer for row in self.forms.rows],
             "error_forms": self.forms.forms,
             "has_errors": any(form.errors for form in self.forms.forms),
-            "read_only": self.assessment.is_locked or not self.membership.can_edit,
+            "read_only": self.read_only,
             "conflict": self.conflict,
+            "author": kept_answers.author_token(self.membership.user),
+            # Saving returns to check your answers when the page was opened from there.
+            "return_to": "check" if self.request_return == "check" else "",
             **self.extra,
         }
 
@@ -246,7 +278,9 @@ def _page(request, org, pk, key, template, **extra) -> SectionPage:
     if spec is None:
         raise OutOfScope("This section is not part of this assessment.")
     section = assessment.sections.get(key=key)
-    return SectionPage(membership, assessment, specs, spec, section, template, extra=extra)
+    page = SectionPage(membership, assessment, specs, spec, section, template, extra=extra)
+    page.request_return = request.POST.get("return") or request.GET.get("return", "")
+    return page
 
 
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -254,32 +288,55 @@ def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def _respond(request: HttpRequest, page: SectionPage) -> HttpResponse:
-    """Show the section, or save it and move on."""
-    page.forms = page.build(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        services.ensure_unlocked(page.assessment)
-        if page.forms.foreign_prefixes(request.POST):
-            return _bad_request(request, FOREIGN_ANSWERS)
-        if not page.forms.version.is_valid():
-            return _bad_request(request, STALE_FORM)
-        if page.forms.is_valid():
-            try:
-                services.save_section(
-                    assessment=page.assessment,
-                    section_key=page.spec.key,
-                    user=request.user,
-                    expected_version=page.forms.version.cleaned_data["version"],
-                    changes=page.forms.changes(),
-                )
-            except EditConflict as conflict:
-                page.conflict = conflict
-                page.forms = _merge(page, conflict, request.POST)
-            else:
-                return _after_save(request, page)
+    """Show the section, or save it and move on.
+
+    A POST saves every answer that is valid, even when others on the page are not: those come
+    back as typed, with their errors, and the page says which were not saved. Someone else's
+    save since the page was opened saves nothing and shows the conflict (see `_merge`).
+    """
+    if request.method != "POST":
+        kept = None if page.read_only else kept_answers.take(request)
+        page.extra["restored"] = kept is not None
+        page.forms = page.build(kept)
+        return render(request, page.template, page.context())
+    page.forms = page.build(request.POST)
+    services.ensure_unlocked(page.assessment)
+    if page.forms.foreign_prefixes(request.POST):
+        return _bad_request(request, FOREIGN_ANSWERS)
+    if not page.forms.version.is_valid():
+        return _bad_request(request, STALE_FORM)
+    complete = page.forms.is_valid()
+    try:
+        page.section = services.save_section(
+            assessment=page.assessment,
+            section_key=page.spec.key,
+            user=request.user,
+            expected_version=page.forms.version.cleaned_data["version"],
+            changes=page.forms.valid_changes(),
+        )
+    except EditConflict as conflict:
+        page.conflict = conflict
+        page.forms = _merge(page, conflict, request.POST)
+        return render(request, page.template, page.context())
+    if complete:
+        # Saving the whole page confirms answers copied from an earlier assessment.
+        services.confirm_section_review(
+            assessment=page.assessment, section_key=page.spec.key, user=request.user
+        )
+        return _after_save(request, page)
+    # Some answers have problems: the others are saved now; show these as typed, to fix.
+    data = request.POST.copy()
+    data["version"] = str(page.section.version)
+    page.forms = page.build(data)
+    page.forms.is_valid()
+    page.extra["not_saved"] = [item_label(row.answer) for row in page.forms.invalid_rows()]
     return render(request, page.template, page.context())
 
 
 def _after_save(request: HttpRequest, page: SectionPage) -> HttpResponse:
+    if request.POST.get("return") == "check":
+        messages.success(request, f"Your answers in “{page.spec.title}” have been saved.")
+        return redirect("assessments:check", page.assessment.organisation.slug, page.assessment.pk)
     if request.POST.get("action") == "later":
         messages.success(request, "Your answers have been saved.")
         return redirect(page.assessment)
@@ -290,10 +347,27 @@ def _merge(page: SectionPage, conflict: EditConflict, data: QueryDict):
     """The forms after someone else's save: what this user typed, merged with that save."""
     saved = page.build(data)  # reads the answers as the other person left them
     saved.is_valid()
-    return page.build(saved.merged_data(conflict, data))
+    merged = page.build(saved.merged_data(conflict, data))
+    merged.mark_conflicts(conflict)
+    return merged
 
 
-@login_required
+def signed_in_keeping_answers(view: Callable) -> Callable:
+    """`login_required` for section pages that keeps what was posted by someone whose session
+    has ended, so that after signing in again they find it back in the form (`kept`)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.method == "POST" and kept_answers.keep(request):
+            messages.info(request, KEPT_AFTER_SIGN_OUT)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+@signed_in_keeping_answers
 def people_section(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     page = _page(request, org, pk, PEOPLE, "assessments/section_people.html")
     page.build = lambda data: section_forms.people_forms(
@@ -302,7 +376,7 @@ def people_section(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     return _respond(request, page)
 
 
-@login_required
+@signed_in_keeping_answers
 def domain_section(request: HttpRequest, org: str, pk: int, domain: str) -> HttpResponse:
     key = f"{DOMAIN_PREFIX}{domain}"
     try:
@@ -313,15 +387,17 @@ def domain_section(request: HttpRequest, org: str, pk: int, domain: str) -> Http
             return _bad_request(request, OUT_OF_SCOPE)
         raise
     domain = page.extra["domain"] = page.spec.domain
+    page.extra["rating_guidance"] = queries.rating_guidance(page.assessment.edition)
     page.build = lambda data: section_forms.domain_forms(
         queries.domain_answers(page.assessment, domain), page.section.version, data
     )
     return _respond(request, page)
 
 
-@login_required
+@signed_in_keeping_answers
 def checklist_section(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     page = _page(request, org, pk, CHECKLIST, "assessments/section_checklist.html")
+    page.extra["rating_guidance"] = queries.rating_guidance(page.assessment.edition)
     page.build = lambda data: section_forms.checklist_forms(
         queries.checklist_answers(page.assessment), page.section.version, data
     )

@@ -16,8 +16,16 @@ PASSWORD = "correct-horse-battery-staple"
 
 @pytest.fixture
 def make_user(db) -> Callable[..., User]:
-    def make(email: str) -> User:
-        return User.objects.create_user(username=email, email=email, password=PASSWORD)
+    """A user by email address; with `full_name` (and `job_title`), a profile too. Without, an
+    account from before names were asked for, which the site shows by its email address."""
+
+    def make(email: str, *, full_name: str = "", job_title: str = "") -> User:
+        user = User.objects.create_user(username=email, email=email, password=PASSWORD)
+        if full_name:
+            organisation_services.update_profile(
+                user=user, full_name=full_name, job_title=job_title
+            )
+        return user
 
     return make
 

@@ -7,6 +7,7 @@ which build them through the services, as the app does.
 
 from datetime import date, datetime
 
+from django import forms
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
@@ -16,6 +17,8 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Rating
 from assessments.walkthrough import services
+from framework.models import Edition, Question
+from framework.services import duplicate_edition, publish_edition
 
 
 def assessment_url(name: str, assessment: Assessment, *args) -> str:
@@ -99,3 +102,32 @@ def complete(assessment: Assessment, user: User, *, on: datetime | None = None) 
         Assessment.objects.filter(pk=assessment.pk).update(completed_at=timezone.make_aware(on))
         assessment.refresh_from_db()
     return assessment
+
+
+def publish_rewording(edition: Edition, *, question_key: str, text: str) -> Edition:
+    """Publish a new edition of the framework, a copy of `edition` in which the question
+    `question_key` (of every domain that has it) reads `text`, as admins make one."""
+    draft = duplicate_edition(edition=edition)
+    Question.objects.filter(domain__edition=draft, key=question_key).update(text=text)
+    return publish_edition(edition=draft)
+
+
+def page_data(response) -> dict:
+    """What a browser posts back from a section page: every field's current value (a date as its
+    day, month and year boxes), and the form's signed author."""
+    data = {}
+    for form in response.context["section_forms"].forms:
+        for field in form:
+            value = field.value()
+            widget = field.field.widget
+            if isinstance(widget, forms.MultiWidget):
+                parts = value if isinstance(value, list) else widget.decompress(value)
+                for suffix, part in zip(widget.widgets_names, parts, strict=True):
+                    data[field.html_name + suffix] = part or ""
+            elif value is None:
+                continue
+            else:
+                data[field.html_name] = value if isinstance(value, list) else str(value)
+    if response.context.get("author"):
+        data["author"] = response.context["author"]
+    return data

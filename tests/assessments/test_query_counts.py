@@ -138,3 +138,30 @@ def test_compare_reads_the_membership_once(editor_client, one_and_four):
         if 'FROM "assessments_membership"' in query["sql"]
     ]
     assert len(membership_reads) == 1
+
+
+def test_task_list_queries_do_not_grow_with_saves_or_the_people_who_made_them(
+    editor_client, editor, owner, make_user, organisation, assessment
+):
+    """The activity feed groups a save's rows in the database and reads its people at once."""
+    path = assessment_url("detail", assessment)
+    answers = list(assessment.question_answers.filter(question__domain__key="environment"))
+    people = [editor, owner, make_user("priya@hillside.example", full_name="Priya Shah")]
+
+    def save(user, answer, rating: int) -> None:
+        section = assessment.sections.get(key="domain-environment")
+        services.save_section(
+            assessment=assessment,
+            section_key="domain-environment",
+            user=user,
+            expected_version=section.version,
+            changes=[(answer, {"rating": rating, "next_steps": f"Plan {rating}"})],
+        )
+
+    save(editor, answers[0], 1)
+    page_queries(editor_client, path)  # not counted: the first read
+    one_save = page_queries(editor_client, path)
+    for number, answer in enumerate(answers * 3):
+        save(people[number % 3], answer, number % 3 + 1)
+
+    assert page_queries(editor_client, path) == one_save

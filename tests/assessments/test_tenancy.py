@@ -6,7 +6,8 @@ may use it and `url_kwargs` knows how to fill its arguments.
 What each role gets:
 - anonymous: the login page (with ?next=) everywhere except the public pages;
 - a method the URL does not accept: 405 for every signed-in user, before any lookup, so it says
-  nothing about whether the organisation exists;
+  nothing about whether the organisation exists; a GET of a form's POST-only action instead
+  redirects every signed-in user, also before any lookup, to the page that holds the form;
 - outsider (a member of another organisation): 404 for every URL of the organisation's data;
 - a member whose role is too low: 403;
 - a member whose role is enough (the owner always): neither 403, 404, 405 nor a server error.
@@ -23,7 +24,7 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from assessments.access import ROLE_RANK
-from assessments.models import Assessment, Organisation, Role
+from assessments.models import Assessment, Invitation, Organisation, Role
 from assessments.organisations import services as organisation_services
 from assessments.urls import urlpatterns
 
@@ -31,22 +32,29 @@ PUBLIC = "public"  # anyone, signed in or not
 LOGIN = "login"  # any signed-in user: not about one organisation's data
 TOKEN = "token"  # whoever holds the invitation link
 NOT_ALLOWED = "405"  # the URL does not accept this method
+FORM_PAGE = "form page"  # a POST-only action: a GET goes to the page with its form (any user)
 VIEWER, EDITOR, OWNER = Role.VIEWER, Role.EDITOR, Role.OWNER
 
 # URL name: (who may GET, who may POST).
 LEVELS: dict[str, tuple[str, str]] = {
     "signup": (PUBLIC, PUBLIC),
+    "profile": (LOGIN, LOGIN),
     "home": (LOGIN, LOGIN),
     "organisation_create": (LOGIN, LOGIN),
     # Read-only pages do not restrict the method: a POST renders the page again and changes
     # nothing, so members of any role may send one.
     "dashboard": (VIEWER, VIEWER),
     "organisation_update": (OWNER, OWNER),
+    "organisation_delete": (OWNER, OWNER),
     "members": (VIEWER, VIEWER),
-    "member_invite": (NOT_ALLOWED, OWNER),
+    "member_invite": (FORM_PAGE, OWNER),
     "member_role": (NOT_ALLOWED, OWNER),
     "member_remove": (OWNER, OWNER),
+    "invitation_resend": (FORM_PAGE, OWNER),
+    "invitation_revoke": (FORM_PAGE, OWNER),
     "accept_invitation": (TOKEN, TOKEN),
+    # The person invited may decline without an account; a GET goes to the invitation.
+    "decline_invitation": (TOKEN, TOKEN),
     "create": (EDITOR, EDITOR),
     "detail": (VIEWER, VIEWER),
     "history": (VIEWER, VIEWER),
@@ -62,8 +70,10 @@ LEVELS: dict[str, tuple[str, str]] = {
     "domain_section": (VIEWER, EDITOR),
     "checklist_section": (VIEWER, EDITOR),
     "check": (VIEWER, VIEWER),
-    "complete": (NOT_ALLOWED, EDITOR),
-    "reopen": (NOT_ALLOWED, OWNER),
+    "complete": (FORM_PAGE, EDITOR),
+    # The confirmation after completing: any member may read it; nothing to post.
+    "completed": (VIEWER, NOT_ALLOWED),
+    "reopen": (FORM_PAGE, OWNER),
     "delete": (OWNER, OWNER),
 }
 ROLES = ["anonymous", "outsider", "viewer", "editor", "owner"]  # the owner last: it may delete
@@ -87,6 +97,15 @@ def url_kwargs(organisation, assessment, viewer, owner) -> Callable[..., dict]:
             "membership_id": lambda: other.get(
                 "membership_id", organisation.memberships.get(user=viewer).pk
             ),
+            "invitation_id": lambda: other.get(
+                "invitation_id",
+                organisation_services.invite_member(
+                    organisation=organisation,
+                    email=f"invitee{next(_invitees)}@example.com",
+                    role=Role.EDITOR,
+                    invited_by=owner,
+                )[0].pk,
+            ),
             "domain": lambda: "environment",
             "token": lambda: organisation_services.invite_member(
                 organisation=organisation,
@@ -108,7 +127,7 @@ def expectation(level: str, role: str) -> str:
         return "allowed" if level in (PUBLIC, TOKEN) else "login"
     if level == NOT_ALLOWED:
         return "405"
-    if level in (PUBLIC, LOGIN, TOKEN):
+    if level in (PUBLIC, LOGIN, TOKEN, FORM_PAGE):
         return "allowed"
     if role == "outsider":
         return "404"
@@ -156,13 +175,14 @@ def test_url_answers_each_role_as_its_level_allows(
 
 
 def _cross_organisation_cases() -> list[tuple[str, str]]:
-    """(URL name, method) of every URL naming an assessment or a membership by id."""
+    """(URL name, method) of every URL naming an assessment, a membership or an invitation by
+    id."""
     return [
         (name, method)
         for name, pattern in PATTERNS.items()
-        if {"pk", "membership_id"} & set(pattern.pattern.converters)
+        if {"pk", "membership_id", "invitation_id"} & set(pattern.pattern.converters)
         for method, level in zip(("get", "post"), LEVELS.get(name, ()), strict=False)
-        if level != NOT_ALLOWED
+        if level not in (NOT_ALLOWED, FORM_PAGE)
     ]
 
 
@@ -172,14 +192,26 @@ def other_assessment(make_assessment, outsider) -> Assessment:
     return make_assessment(organisation=elsewhere, user=outsider, title="Their review")
 
 
+@pytest.fixture
+def other_invitation(other_assessment, outsider) -> Invitation:
+    invitation, _ = organisation_services.invite_member(
+        organisation=other_assessment.organisation,
+        email="theirs@elsewhere.example",
+        role=Role.EDITOR,
+        invited_by=outsider,
+    )
+    return invitation
+
+
 @pytest.mark.parametrize(("name", "method"), _cross_organisation_cases())
 def test_url_of_one_organisation_never_reaches_another_organisations_rows(
-    name, method, client, owner, outsider, other_assessment, url_kwargs
+    name, method, client, owner, outsider, other_assessment, other_invitation, url_kwargs
 ):
     client.force_login(owner)
     theirs = {
         "pk": other_assessment.pk,
         "membership_id": other_assessment.organisation.memberships.get(user=outsider).pk,
+        "invitation_id": other_invitation.pk,
     }
     url = reverse(f"assessments:{name}", kwargs=url_kwargs(PATTERNS[name], **theirs))
 
@@ -188,6 +220,27 @@ def test_url_of_one_organisation_never_reaches_another_organisations_rows(
     assert response.status_code == 404
     assert Assessment.objects.filter(pk=other_assessment.pk).exists()
     assert other_assessment.organisation.memberships.count() == 1
+    other_invitation.refresh_from_db()
+    assert other_invitation.is_usable
+
+
+# The page that holds the form of each POST-only action (by default the members page).
+FORM_PAGES = {"complete": "check", "reopen": "detail"}
+
+
+@pytest.mark.parametrize("name", [n for n, (get, _) in LEVELS.items() if get == FORM_PAGE])
+def test_get_of_a_post_only_action_goes_to_the_page_with_its_form(
+    name, client, outsider, url_kwargs
+):
+    client.force_login(outsider)  # says nothing about the organisation: the page answers 404
+    kwargs = url_kwargs(PATTERNS[name])
+
+    response = client.get(reverse(f"assessments:{name}", kwargs=kwargs))
+
+    assert response.status_code == 302
+    page = FORM_PAGES.get(name, "members")
+    page_kwargs = {key: kwargs[key] for key in ("org", "pk") if key in kwargs}
+    assert response.url == reverse(f"assessments:{page}", kwargs=page_kwargs)
 
 
 def test_domain_section_of_a_domain_out_of_scope_is_not_found(client, owner, assessment):

@@ -11,9 +11,14 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
+from assessments.models import Assessment, Organisation
+from assessments.organisations import services as organisation_services
+from assessments.walkthrough import services as walkthrough_services
 from framework import services
+from framework.models import Edition
 
 # Playwright's sync API keeps an event loop running in the test thread, so Django would refuse
 # the ORM calls that fixtures and database teardown make there. No coroutine shares that loop.
@@ -95,6 +100,7 @@ def assert_accessible(axe: Axe) -> Callable[[Page], None]:
     """Run axe-core on the page and fail on any serious or critical violation, listing each."""
 
     def check(page: Page) -> None:
+        page.wait_for_load_state()  # axe must see the whole page, not one still loading
         results = axe.run(page)
         problems = [
             violation
@@ -114,3 +120,28 @@ def _describe(violations: list[dict]) -> str:
         lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
         lines.extend(f"    {', '.join(map(str, node['target']))}" for node in violation["nodes"])
     return "\n".join(lines)
+
+
+@pytest.fixture
+def make_assessment(edition: Edition) -> Callable[..., Assessment]:
+    """A person with a password, owner of a school, and an assessment of its Environment
+    domain, started: what most walk-through tests begin from."""
+
+    def make(email: str, password: str, *, title: str = "Spring review") -> Assessment:
+        user = User.objects.create_user(username=email, email=email, password=password)
+        organisation = organisation_services.create_organisation(
+            user=user,
+            name="Hillside Academy",
+            kind=Organisation.Kind.SCHOOL,
+            nations=["england"],
+            age_groups=["11-13"],
+            additional_vulnerabilities=False,
+        )
+        return walkthrough_services.start_assessment(
+            organisation=organisation,
+            user=user,
+            title=title,
+            domains=list(edition.domains.filter(key="environment")),
+        )
+
+    return make

@@ -20,7 +20,7 @@ def admin_user(transactional_db) -> User:
 
 
 def test_admin_duplicates_edits_and_publishes_an_edition(
-    page: Page, edition: Edition, admin_user: User
+    page: Page, edition: Edition, admin_user: User, assert_accessible
 ):
     page.goto("/admin/login/")
     page.get_by_label("Username").fill(EMAIL)
@@ -34,6 +34,11 @@ def test_admin_duplicates_edits_and_publishes_an_edition(
     page.get_by_role("button", name="Duplicate as new draft").click()
     expect(page.get_by_text("Created the draft")).to_be_visible()
     draft_url = page.url
+    # Every input of the draft's lists (tabular inlines) has a name, rating guidance included.
+    expect(page.get_by_label("Descriptor, row 1", exact=True)).to_have_value(
+        re.compile(r"^Little or nothing")
+    )
+    assert_accessible(page)
 
     # Change the question in the draft only.
     page.goto("/admin/framework/question/")
@@ -51,10 +56,25 @@ def test_admin_duplicates_edits_and_publishes_an_edition(
 
     page.goto(draft_url)
     expect(page.get_by_text("This draft is complete")).to_be_visible()
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("link", name="Publish", exact=True).click()
+
+    # Publishing asks for confirmation, and the key and version label, on its own page.
+    expect(page.get_by_role("heading", name="Publish this edition?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Key").fill(edition.key)
+    page.get_by_label("Version label").fill("2.0")
+    page.get_by_role("button", name="Yes, publish it").click()
+    expect(
+        page.get_by_text(f"An edition with the key “{edition.key}” already exists")
+    ).to_be_visible()
+    expect(page.get_by_label("Version label")).to_have_value("2.0")
+    assert_accessible(page)
+    page.get_by_label("Key").fill("ukcis-drf-2027")
+    page.get_by_role("button", name="Yes, publish it").click()
     expect(
         page.get_by_text(re.compile(r"” is published: new assessments will use it"))
     ).to_be_visible()
+    assert Edition.objects.current().key == "ukcis-drf-2027"
 
     page.goto("/framework/")
     expect(page.get_by_text(NEW_TEXT)).to_be_visible()

@@ -60,6 +60,7 @@ def sign_up(page: Page, assert_accessible) -> None:
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
     assert_accessible(page)
+    page.get_by_label("Full name").fill("Sam Taylor")
     page.get_by_label("Email address").fill(EMAIL)
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_label("Confirm your password").fill(PASSWORD)
@@ -110,7 +111,7 @@ def start_assessment(page: Page, assert_accessible) -> None:
 
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect_message(page, f"You started “{TITLE}”.")
-    for task in ["About the people you support", "Environment", "Policy"]:
+    for task in ["About the people you support (optional)", "Environment", "Policy"]:
         expect(status_of(page, task)).to_have_accessible_description("Not started")
     expect(status_of(page, "Content")).to_have_count(0)
     assert_accessible(page)
@@ -118,7 +119,9 @@ def start_assessment(page: Page, assert_accessible) -> None:
 
 def answer_people(page: Page, assert_accessible) -> None:
     page.get_by_role("link", name="About the people you support").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("About the people you support")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "About the people you support (optional)"
+    )
     # Filled in from the organisation's answers.
     expect(page.get_by_label("11–13")).to_be_checked()
     expect(page.get_by_label("Adults", exact=True)).not_to_be_checked()
@@ -134,10 +137,11 @@ def answer_people(page: Page, assert_accessible) -> None:
 
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect_message(page, "Your answers have been saved.")
-    expect(status_of(page, "About the people you support")).to_have_accessible_description(
-        "Completed"
-    )
-    expect(page.get_by_text("1 of 4 sections completed")).to_be_visible()
+    expect(
+        status_of(page, "About the people you support (optional)")
+    ).to_have_accessible_description("Completed")
+    # The people section is optional: progress counts the other three.
+    expect(page.get_by_text("0 of 3 required sections completed")).to_be_visible()
     assert_accessible(page)
 
 
@@ -218,7 +222,7 @@ def answer_policy(page: Page, assert_accessible) -> None:
 def answer_checklist_but_one(page: Page, assert_accessible) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Self-assessment checklist")
     assert_accessible(page)
-    statements = form(page).get_by_role("group")
+    statements = form(page).locator("fieldset")  # a statement's ratings: its guidance is apart
     expect(statements).to_have_count(8)
     for statement in statements.all()[:-1]:
         statement.get_by_label("Well").check()
@@ -239,7 +243,7 @@ def complete(page: Page, assert_accessible) -> None:
     assert_accessible(page)
     summary.get_by_role("link").click()
 
-    last = form(page).get_by_role("group").last
+    last = form(page).locator("fieldset").last
     expect(last.get_by_label("Poorly")).to_be_focused()
     last.get_by_label("Well").check()
     save_and_continue(page)
@@ -247,10 +251,13 @@ def complete(page: Page, assert_accessible) -> None:
 
 
 def check_locked(page: Page, assert_accessible) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text("Assessment complete")
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the task list").click()
+
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect_message(page, "Assessment completed. It is now locked")
-    expect(page.get_by_text("4 of 4 sections completed")).to_be_visible()
-    for task in ["About the people you support", "Environment", "Policy"]:
+    expect(page.get_by_text("Completed: all 3 required sections")).to_be_visible()
+    for task in ["About the people you support (optional)", "Environment", "Policy"]:
         expect(status_of(page, task)).to_have_accessible_description("Completed")
     expect(status_of(page, "Check your answers and complete")).to_have_accessible_description(
         "Completed"
@@ -267,7 +274,7 @@ def check_locked(page: Page, assert_accessible) -> None:
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=ORGANISATION).click()
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=TITLE))
     expect(column(page, row, "Status")).to_have_text("Completed")
-    expect(column(page, row, "Sections completed")).to_have_text("4 of 4")
+    expect(column(page, row, "Progress")).to_have_text("3 of 3 required sections")
     expect(column(page, row, "Score")).to_have_text(re.compile(r"\d+%"))
     expect(column(page, row, "Score")).to_have_text(HEADLINE_SCORE)
     assert_accessible(page)

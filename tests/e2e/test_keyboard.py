@@ -1,13 +1,9 @@
 """The checklist can be answered with the keyboard alone, and focus is always visible."""
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from assessments.models import Assessment, ChecklistAnswer, Organisation
-from assessments.organisations import services as organisation_services
-from assessments.walkthrough import services
-from framework.models import Edition
+from assessments.models import Assessment, ChecklistAnswer
 
 EMAIL = "kai.jones@hillside.example"
 PASSWORD = "a-long-and-unusual-passphrase"
@@ -32,22 +28,8 @@ FOCUS_VISIBLE = """() => {
 
 
 @pytest.fixture
-def assessment(edition: Edition) -> Assessment:
-    user = User.objects.create_user(username=EMAIL, email=EMAIL, password=PASSWORD)
-    organisation = organisation_services.create_organisation(
-        user=user,
-        name="Hillside Academy",
-        kind=Organisation.Kind.SCHOOL,
-        nations=["england"],
-        age_groups=["11-13"],
-        additional_vulnerabilities=False,
-    )
-    return services.start_assessment(
-        organisation=organisation,
-        user=user,
-        title="Keyboard review",
-        domains=list(edition.domains.filter(key="environment")),
-    )
+def assessment(make_assessment) -> Assessment:
+    return make_assessment(EMAIL, PASSWORD, title="Keyboard review")
 
 
 def tab_to(page: Page, selector: str, *, limit: int = 40) -> None:
@@ -76,6 +58,10 @@ def test_checklist_answered_with_keyboard_only(page: Page, assessment: Assessmen
         expect_visible_focus(page)
         for key in keys:
             page.keyboard.press(key)
+        page.keyboard.press("Tab")  # the statement's rating guidance, a disclosure
+        guidance = page.locator(f"#id_s{statement}-rating_0").locator("xpath=following::summary[1]")
+        expect(guidance).to_be_focused()
+        expect_visible_focus(page)
         page.keyboard.press("Tab")
         comment = page.locator(f"#id_s{statement}-comment")
         expect(comment).to_be_focused()

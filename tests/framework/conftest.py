@@ -14,6 +14,7 @@ from framework.models import (
     Feature,
     MemberOrganisation,
     Question,
+    RatingGuidance,
     Resource,
     Stage,
     Step,
@@ -28,9 +29,10 @@ _edition_numbers = count(1)
 def make_edition(db) -> Callable[..., Edition]:
     """Build an edition with the ORM: complete (publishable) unless told otherwise.
 
-    It has every stage, one domain with a question per stage, one checklist statement and one of
-    each other kind of content, including a member organisation with a resource tagged with all of
-    them. `stages` limits which stages get a question, making the edition incomplete.
+    It has every stage, one domain with a question per stage, one checklist statement, rating
+    guidance for Understand (Poorly) and the checklist (Well), and one of each other kind of
+    content, including a member organisation with a resource tagged with all of them. `stages`
+    limits which stages get a question, making the edition incomplete.
     """
 
     def make(
@@ -74,6 +76,22 @@ def make_edition(db) -> Callable[..., Edition]:
         Feature.objects.create(edition=edition, key="agency", text="A sense of agency")
         Factor.objects.create(
             edition=edition, key="age", kind=Factor.Kind.INTERNAL, name="Age and development"
+        )
+        RatingGuidance.objects.create(
+            edition=edition,
+            stage=stage_rows[0],
+            rating=RatingGuidance.Rating.POORLY,
+            descriptor="Little helps people understand risk.",
+            school_example="Online safety comes up only after an incident.",
+            charity_example="Volunteers have no shared way of talking about risk.",
+        )
+        RatingGuidance.objects.create(
+            edition=edition,
+            stage=None,
+            rating=RatingGuidance.Rating.WELL,
+            descriptor="You do this consistently and can show it works.",
+            school_example="Reports are logged and reviewed each term.",
+            charity_example="A yearly survey shows people know how to report.",
         )
         member = MemberOrganisation.objects.create(
             edition=edition, key="childnet", name="Childnet", website="https://www.childnet.com"

@@ -13,6 +13,7 @@ from framework.models import (
     Feature,
     MemberOrganisation,
     Question,
+    RatingGuidance,
     Resource,
     Stage,
     Step,
@@ -37,6 +38,7 @@ MODEL_TEXTS = [
 ]
 NOTICE = "This edition is published and in use by saved assessments. Duplicate it to make changes."
 SAVE_BUTTON = 'name="_save"'
+PUBLISH_LINK = 'class="publish">Publish</a>'
 
 
 def admin_url(model: type[models.Model], action: str, *args) -> str:
@@ -63,6 +65,23 @@ def question_data(question: Question, **changes) -> dict:
 
 def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
+
+
+def change_form_data(response) -> dict:
+    """What a browser posts back from an admin change form left as it is: every field's value,
+    and every inline's management form."""
+    forms = [response.context["adminform"].form]
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += [formset.management_form, *formset.forms]
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue
+            data[field.html_name] = "on" if value is True else value
+    return data
 
 
 @pytest.mark.parametrize(("model", "text"), MODEL_TEXTS)
@@ -106,10 +125,12 @@ def test_edition_change_form_published_shows_notice(admin_client, published_edit
     content = response.content.decode()
     assert NOTICE in " ".join(content.split())
     assert "Duplicate as new draft" in content
-    assert ">Publish</button>" not in content
-    # Its stages are listed but offer no inputs to change them.
+    assert PUBLISH_LINK not in content
+    # Its stages and rating guidance are listed but offer no inputs to change them.
     assert "Understand" in content
     assert 'name="stages-0-name"' not in content
+    assert "Little helps people understand risk." in content
+    assert 'name="rating_guidance-0-descriptor"' not in content
 
 
 def test_content_change_form_published_says_why_it_is_read_only(admin_client, published_edition):
@@ -128,7 +149,8 @@ def test_edition_change_form_draft_lists_what_blocks_publishing(admin_client, ma
     content = response.content.decode()
     assert "This draft cannot be published yet." in content
     assert "Connectivity has no question for the Recover stage." in content
-    assert ">Publish</button>" in content
+    assert PUBLISH_LINK in content
+    assert f'href="{admin_url(Edition, "publish", draft.pk)}"' in content
     assert 'name="stages-0-name"' in content
 
 
@@ -255,37 +277,16 @@ def test_duplicate_button_get_is_not_allowed(admin_client, published_edition):
     assert not Edition.objects.filter(based_on=published_edition).exists()
 
 
-def test_publish_action_incomplete_draft_lists_what_is_missing(admin_client, make_edition):
-    draft = make_edition(stages=["Understand", "Know", "Learn"])
-
-    response = admin_client.post(
-        admin_url(Edition, "changelist"),
-        {"action": "publish", "_selected_action": [draft.pk]},
-        follow=True,
-    )
-
-    shown = messages_of(response)
-    assert any("was NOT published" in message for message in shown)
-    assert "Connectivity has no question for the Recover stage." in shown
-    draft.refresh_from_db()
-    assert draft.status == Edition.Status.DRAFT
-
-
-def test_publish_action_complete_draft_archives_the_previous_edition(
-    admin_client, published_edition, complete_edition
-):
+def test_publish_action_goes_to_the_confirmation_page(admin_client, complete_edition):
     response = admin_client.post(
         admin_url(Edition, "changelist"),
         {"action": "publish", "_selected_action": [complete_edition.pk]},
-        follow=True,
     )
 
-    assert any("is published" in message for message in messages_of(response))
+    assert response.status_code == 302
+    assert response.url == admin_url(Edition, "publish", complete_edition.pk)
     complete_edition.refresh_from_db()
-    published_edition.refresh_from_db()
-    assert complete_edition.status == Edition.Status.PUBLISHED
-    assert published_edition.status == Edition.Status.ARCHIVED
-    assert Edition.objects.current() == complete_edition
+    assert complete_edition.status == Edition.Status.DRAFT  # not until it is confirmed
 
 
 def test_publish_action_published_edition_is_refused(admin_client, published_edition):
@@ -300,19 +301,210 @@ def test_publish_action_published_edition_is_refused(admin_client, published_edi
     assert published_edition.status == Edition.Status.PUBLISHED
 
 
-def test_publish_button_complete_draft_publishes_it(admin_client, complete_edition):
-    response = admin_client.post(admin_url(Edition, "publish", complete_edition.pk))
+def test_publish_action_of_two_editions_is_refused(admin_client, complete_edition, make_edition):
+    other = make_edition()
 
-    assert response.status_code == 302
-    assert response.url == admin_url(Edition, "change", complete_edition.pk)
+    response = admin_client.post(
+        admin_url(Edition, "changelist"),
+        {"action": "publish", "_selected_action": [complete_edition.pk, other.pk]},
+        follow=True,
+    )
+
+    assert "Select exactly one draft to publish." in messages_of(response)
+    assert not Edition.objects.filter(pk__in=[complete_edition.pk, other.pk]).published().exists()
+
+
+def test_publish_page_asks_to_confirm_with_the_key_and_version(
+    admin_client, published_edition, complete_edition
+):
+    response = admin_client.get(admin_url(Edition, "publish", complete_edition.pk))
+
+    content = " ".join(response.content.decode().split())
+    assert response.status_code == 200
+    assert "<h1>Publish this edition?</h1>" in content
+    assert f"<h2>{complete_edition}</h2>" in content
+    assert f"“{published_edition}” is archived" in content
+    assert f'name="key" value="{complete_edition.key}"' in content
+    assert 'name="version" value="2.0"' in content
+    assert 'value="Yes, publish it"' in content
+    assert f'href="{admin_url(Edition, "change", complete_edition.pk)}"' in content
     complete_edition.refresh_from_db()
+    assert complete_edition.status == Edition.Status.DRAFT
+
+
+def test_publish_page_incomplete_draft_lists_what_is_missing_and_offers_no_button(
+    admin_client, make_edition
+):
+    draft = make_edition(stages=["Understand", "Know", "Learn"])
+
+    response = admin_client.get(admin_url(Edition, "publish", draft.pk))
+
+    content = response.content.decode()
+    assert "This draft cannot be published yet." in content
+    assert "Connectivity has no question for the Recover stage." in content
+    assert "Yes, publish it" not in content
+
+
+def test_publish_page_incomplete_draft_post_is_refused_with_what_is_missing(
+    admin_client, make_edition
+):
+    draft = make_edition(stages=["Understand", "Know", "Learn"])
+
+    response = admin_client.post(
+        admin_url(Edition, "publish", draft.pk), {"key": "drf-2027", "version": "2027"}
+    )
+
+    shown = messages_of(response)
+    assert response.status_code == 200
+    assert any("was NOT published" in message for message in shown)
+    assert "Connectivity has no question for the Recover stage." in shown
+    draft.refresh_from_db()
+    assert (draft.status, draft.key) != (Edition.Status.PUBLISHED, "drf-2027")
+    assert draft.status == Edition.Status.DRAFT
+
+
+def test_publish_page_publishes_under_the_key_and_version_given(
+    admin_client, published_edition, complete_edition
+):
+    response = admin_client.post(
+        admin_url(Edition, "publish", complete_edition.pk),
+        {"key": "ukcis-drf-2027", "version": "2027 review"},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(admin_url(Edition, "change", complete_edition.pk), 302)]
+    assert any("is published" in message for message in messages_of(response))
+    complete_edition.refresh_from_db()
+    published_edition.refresh_from_db()
+    assert (complete_edition.key, complete_edition.version) == ("ukcis-drf-2027", "2027 review")
     assert complete_edition.status == Edition.Status.PUBLISHED
+    assert published_edition.status == Edition.Status.ARCHIVED
+    assert Edition.objects.current() == complete_edition
 
 
-def test_publish_button_published_edition_is_refused(admin_client, published_edition):
-    response = admin_client.post(admin_url(Edition, "publish", published_edition.pk))
+def test_publish_page_refuses_a_key_another_edition_has_and_keeps_what_was_typed(
+    admin_client, published_edition, complete_edition
+):
+    response = admin_client.post(
+        admin_url(Edition, "publish", complete_edition.pk),
+        {"key": published_edition.key, "version": "2027 review"},
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f"An edition with the key “{published_edition.key}” already exists." in content
+    assert f'name="key" value="{published_edition.key}"' in content
+    assert 'name="version" value="2027 review"' in content
+    assert 'aria-invalid="true"' in content
+    stored = Edition.objects.get(pk=complete_edition.pk)
+    assert (stored.key, stored.version, stored.status) == (
+        complete_edition.key,
+        "2.0",
+        Edition.Status.DRAFT,
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ({"key": "", "version": "2.0"}, "Enter a key"),
+        ({"key": "Not a key!", "version": "2.0"}, "The key can only contain lowercase letters"),
+        ({"key": "drf-2027", "version": " "}, "Enter a version label"),
+    ],
+)
+def test_publish_page_refuses_a_missing_or_malformed_key_or_version(
+    admin_client, complete_edition, typed, error
+):
+    response = admin_client.post(admin_url(Edition, "publish", complete_edition.pk), typed)
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    complete_edition.refresh_from_db()
+    assert complete_edition.status == Edition.Status.DRAFT
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_publish_page_of_a_published_edition_is_refused(admin_client, published_edition, method):
+    response = getattr(admin_client, method)(admin_url(Edition, "publish", published_edition.pk))
 
     assert response.status_code == 403
+
+
+# --- Rating guidance on the edition's page --------------------------------------------------
+
+
+def test_edition_change_form_draft_edits_rating_guidance_inline(admin_client, complete_edition):
+    response = admin_client.get(admin_url(Edition, "change", complete_edition.pk))
+
+    content = response.content.decode()
+    assert "not part of the UKCIS framework" in content
+    assert 'name="rating_guidance-0-descriptor"' in content
+    assert "The checklist (no stage)" in content
+    # Each input of a tabular inline has its own accessible name: its column and row.
+    assert 'aria-label="Descriptor, row 1"' in content
+    assert 'aria-label="Example for a charity, row 2"' in content
+    assert 'aria-label="Name, row 1"' in content
+    assert 'aria-label="Delete, row 1"' in content
+
+
+def test_edition_change_form_draft_saves_changed_rating_guidance(admin_client, complete_edition):
+    url = admin_url(Edition, "change", complete_edition.pk)
+    data = change_form_data(admin_client.get(url))
+    data["rating_guidance-0-descriptor"] = "Reworded descriptor."
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert complete_edition.rating_guidance.get(stage__key="understand").descriptor == (
+        "Reworded descriptor."
+    )
+
+
+def test_edition_change_form_refuses_two_rows_of_guidance_for_one_stage_and_rating(
+    admin_client, complete_edition
+):
+    url = admin_url(Edition, "change", complete_edition.pk)
+    data = change_form_data(admin_client.get(url))
+    understand = complete_edition.stages.get(key="understand")
+    data |= {
+        "rating_guidance-TOTAL_FORMS": "3",
+        "rating_guidance-2-stage": str(understand.pk),
+        "rating_guidance-2-rating": "1",
+        "rating_guidance-2-descriptor": "Again.",
+        "rating_guidance-2-school_example": "A school.",
+        "rating_guidance-2-charity_example": "A charity.",
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "There are two rows of guidance for Poorly in Understand: keep one." in (
+        response.content.decode()
+    )
+    assert complete_edition.rating_guidance.count() == 2
+
+
+def test_edition_change_form_queries_do_not_grow_with_rating_guidance(
+    admin_client, complete_edition, django_assert_num_queries
+):
+    url = admin_url(Edition, "change", complete_edition.pk)
+    admin_client.get(url)  # the session's first read is not counted
+    with CaptureQueriesContext(connection) as two_rows:
+        admin_client.get(url)
+    for stage in complete_edition.stages.all():
+        RatingGuidance.objects.create(
+            edition=complete_edition,
+            stage=stage,
+            rating=RatingGuidance.Rating.WELL,
+            descriptor="Well.",
+            school_example="A school.",
+            charity_example="A charity.",
+        )
+
+    with django_assert_num_queries(len(two_rows)):
+        response = admin_client.get(url)
+
+    assert len(response.context["inline_admin_formsets"][-2].formset.forms) == 6
 
 
 @pytest.mark.parametrize("model", [Question, Resource, Domain])

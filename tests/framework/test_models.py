@@ -3,7 +3,8 @@
 from collections.abc import Callable
 
 import pytest
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from framework.models import (
@@ -18,6 +19,7 @@ from framework.models import (
     Feature,
     MemberOrganisation,
     Question,
+    RatingGuidance,
     Resource,
     Stage,
     Step,
@@ -220,3 +222,97 @@ def test_draft_side_cannot_unlink_released_rows(released, draft, tags, change):
         with pytest.raises(EditionLocked), transaction.atomic():
             call()
     assert links(tags) == before
+
+
+# --- Rating guidance: the tool's own guidance, guarded like the framework's content ----------
+
+
+def new_guidance(edition: Edition, stage: str | None = "know", **fields) -> RatingGuidance:
+    return RatingGuidance(
+        edition=edition,
+        stage=edition.stages.get(key=stage) if stage else None,
+        **{
+            "rating": RatingGuidance.Rating.WELL,
+            "descriptor": "New descriptor",
+            "school_example": "A school",
+            "charity_example": "A charity",
+        }
+        | fields,
+    )
+
+
+def test_rating_guidance_of_a_released_edition_cannot_change(released, draft):
+    guidance = released.rating_guidance.get(stage__key="understand")
+    guidance.descriptor = "Changed"
+    rows = RatingGuidance.objects.filter(edition=released)
+
+    for change in [
+        guidance.save,
+        guidance.delete,
+        lambda: rows.update(descriptor="Changed"),
+        rows.delete,
+        lambda: new_guidance(released).save(),
+        lambda: RatingGuidance.objects.bulk_create([new_guidance(released)]),
+        # Moving a draft's guidance into the released edition changes that edition too.
+        lambda: RatingGuidance.objects.filter(edition=draft).update(edition=released),
+    ]:
+        with pytest.raises(EditionLocked):
+            change()
+
+    assert list(rows.values_list("descriptor", flat=True)) == [
+        "Little helps people understand risk.",
+        "You do this consistently and can show it works.",
+    ]
+
+
+def test_rating_guidance_of_a_draft_can_change(draft):
+    added = new_guidance(draft)
+    added.save()
+    RatingGuidance.objects.filter(pk=added.pk).update(descriptor="Reworded")
+    draft.rating_guidance.filter(stage=None).delete()
+
+    assert [
+        (row.stage.key if row.stage else None, row.descriptor)
+        for row in draft.rating_guidance.all()
+    ] == [
+        ("understand", "Little helps people understand risk."),
+        ("know", "Reworded"),
+    ]
+
+
+# make_edition gives Understand guidance for Poorly, and the checklist guidance for Well.
+@pytest.mark.parametrize(
+    ("stage", "rating"),
+    [("understand", RatingGuidance.Rating.POORLY), (None, RatingGuidance.Rating.WELL)],
+    ids=["stage", "checklist"],
+)
+def test_rating_guidance_is_one_row_per_stage_and_rating(draft, stage, rating):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        new_guidance(draft, stage=stage, rating=rating).save()
+
+    new_guidance(draft, stage=stage, rating=RatingGuidance.Rating.MODERATELY).save()
+    assert draft.rating_guidance.count() == 3
+
+
+def test_rating_guidance_stage_must_be_of_its_edition(draft, released):
+    guidance = new_guidance(draft)
+    guidance.stage = released.stages.get(key="know")
+
+    with pytest.raises(ValidationError) as caught:
+        guidance.full_clean()
+
+    assert caught.value.message_dict["stage"] == ["Choose a stage of the same edition."]
+
+
+def test_rating_guidance_reads_in_stage_order_then_rating_with_the_checklist_last(draft):
+    for stage, rating in [("recover", 3), (None, 1), ("know", 2), ("know", 1)]:
+        new_guidance(draft, stage=stage, rating=rating).save()
+
+    assert [str(row) for row in draft.rating_guidance.select_related("stage")] == [
+        "Understand: Poorly",
+        "Know: Poorly",
+        "Know: Moderately",
+        "Recover: Well",
+        "Checklist: Poorly",
+        "Checklist: Well",
+    ]

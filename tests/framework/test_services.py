@@ -17,10 +17,12 @@ from framework.models import (
     Factor,
     MemberOrganisation,
     Question,
+    RatingGuidance,
     Resource,
     Stage,
 )
 from framework.services import (
+    DEFAULT_DATA_FILE,
     dump_data_file,
     duplicate_edition,
     edition_problems,
@@ -402,3 +404,124 @@ def test_load_edition_refuses_unknown_age_groups(framework_data, db):
         load_edition(data=data)
 
     assert not Edition.objects.filter(key="bad-age-groups").exists()
+
+
+# --- Rating guidance: the tool's own, loaded, exported and copied with the edition -----------
+
+
+def guidance_of(edition: Edition) -> list[tuple[str | None, int]]:
+    return [
+        (row.stage.key if row.stage else None, row.rating)
+        for row in edition.rating_guidance.select_related("stage")
+    ]
+
+
+def test_load_framework_gives_every_stage_and_the_checklist_rating_guidance(edition):
+    assert guidance_of(edition) == [
+        (stage, rating)
+        for stage in ["understand", "know", "learn", "recover", None]
+        for rating in [1, 2, 3]
+    ]
+    assert all(
+        row.descriptor and row.school_example and row.charity_example
+        for row in edition.rating_guidance.all()
+    )
+    know_well = edition.rating_guidance.get(stage__key="know", rating=3)
+    assert know_well.descriptor.startswith("Everyone knows how to respond to an online risk")
+
+
+def test_data_file_marks_rating_guidance_as_the_tools_own_not_framework_text():
+    text = DEFAULT_DATA_FILE.read_text(encoding="utf-8")
+    comment = text[: text.index("\nrating_guidance:")].rsplit("# ----", 1)[1]
+
+    assert "NOT UKCIS framework text" in comment
+    assert "not\n# Crown copyright" in comment
+
+
+def test_export_writes_rating_guidance_by_stage_key_and_rating_in_words(edition):
+    exported = export_edition(edition)["rating_guidance"]
+
+    assert exported[0] | {"descriptor": "", "school_example": "", "charity_example": ""} == {
+        "stage": "understand",
+        "rating": "poorly",
+        "descriptor": "",
+        "school_example": "",
+        "charity_example": "",
+    }
+    assert [(row["stage"], row["rating"]) for row in exported[-3:]] == [
+        (None, "poorly"),
+        (None, "moderately"),
+        (None, "well"),
+    ]
+    assert exported == read_data_file()["rating_guidance"]  # the data file, as written
+
+
+def test_duplicate_edition_copies_the_rating_guidance_to_edit(edition):
+    draft = duplicate_edition(edition=edition)
+
+    assert guidance_of(draft) == guidance_of(edition)
+    copied = draft.rating_guidance.get(stage__key="learn", rating=2)
+    assert copied.stage.edition == draft
+    copied.descriptor = "Reworded for the draft"
+    copied.save()
+    assert edition.rating_guidance.get(stage__key="learn", rating=2).descriptor != (
+        "Reworded for the draft"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"stage": "reflect"}, "unknown stage 'reflect'"),
+        ({"rating": "excellently"}, "use poorly, moderately, well"),
+        (
+            {"stage": "understand", "rating": "moderately"},
+            "understand \\(moderately\\) is given twice",
+        ),
+    ],
+)
+def test_load_refuses_rating_guidance_it_cannot_place(framework_data, change, message):
+    broken = under_another_key(framework_data, key="broken")
+    broken["rating_guidance"][0] |= change
+
+    with pytest.raises(ValidationError, match=message):
+        load_edition(data=broken)
+
+    assert not Edition.objects.filter(key="broken").exists()
+
+
+def test_load_without_rating_guidance_loads_an_edition_without_any(framework_data):
+    data = under_another_key(framework_data, key="older")
+    del data["rating_guidance"]
+
+    older, _ = load_edition(data=data, status=Edition.Status.DRAFT)
+
+    assert not RatingGuidance.objects.filter(edition=older).exists()
+
+
+def test_publish_edition_sets_the_key_and_version_given(edition):
+    draft = duplicate_edition(edition=edition)
+
+    publish_edition(edition=draft, key="ukcis-drf-2027", version="2027 review")
+
+    stored = Edition.objects.get(pk=draft.pk)
+    assert (stored.key, stored.version, stored.status) == (
+        "ukcis-drf-2027",
+        "2027 review",
+        Edition.Status.PUBLISHED,
+    )
+
+
+def test_publish_edition_incomplete_keeps_the_key_and_version_it_had(edition):
+    draft = duplicate_edition(edition=edition)
+    ChecklistStatement.objects.filter(edition=draft).delete()
+
+    with pytest.raises(ValidationError):
+        publish_edition(edition=draft, key="ukcis-drf-2027", version="2027 review")
+
+    stored = Edition.objects.get(pk=draft.pk)
+    assert (stored.key, stored.version, stored.status) == (
+        "ukcis-drf-2019-draft-2",
+        "1.0 revision",
+        Edition.Status.DRAFT,
+    )

@@ -18,7 +18,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Activity, Assessment, Membership, Organisation, Rating, Section
+from assessments.models import (
+    Activity,
+    Assessment,
+    Membership,
+    Organisation,
+    Profile,
+    Rating,
+    Section,
+)
+from assessments.organisations import services as organisation_services
 from assessments.walkthrough import services
 from assessments.walkthrough.specs import domain_key
 from framework.models import Edition
@@ -88,15 +97,18 @@ class Command(BaseCommand):
             )
 
     def demo_user(self, details: dict[str, str], *, known_password: bool) -> AbstractBaseUser:
-        users = get_user_model().objects
-        user = users.filter(username=details["email"]).first()
+        user = get_user_model().objects.filter(username=details["email"]).first()
         if user is None:
-            return users.create_user(
-                username=details["email"],
+            return organisation_services.create_account(
                 email=details["email"],
-                first_name=details["first_name"],
-                last_name=details["last_name"],
                 password=DEMO_PASSWORD if known_password else None,
+                full_name=details["full_name"],
+                job_title=details["job_title"],
+            )
+        if not Profile.objects.filter(user=user).exists():
+            # Seeded before people had names.
+            organisation_services.update_profile(
+                user=user, full_name=details["full_name"], job_title=details["job_title"]
             )
         if known_password and not user.has_usable_password():
             # Created earlier with DEBUG off; never overwrite a password someone has chosen.
@@ -191,6 +203,8 @@ class Command(BaseCommand):
             expected_version=version,
             changes=changes,
         )
+        # Saving a section confirms the answers copied into it, as on the section page.
+        services.confirm_section_review(assessment=assessment, section_key=key, user=user)
         saved_at = _at(section["saved_on"], 11)
         assessment.activity.filter(section_key=key).update(at=saved_at)
         Section.objects.filter(assessment=assessment, key=key).update(updated_at=saved_at)

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.template import Context, Template
 from django.urls import reverse
 
 from tests.assessments.conftest import PASSWORD
@@ -10,7 +11,13 @@ NEW_PASSWORD = "a-quite-different-passphrase"
 
 
 def signup_data(email: str = "New.Person@School.example", **overrides) -> dict[str, str]:
-    return {"email": email, "password1": PASSWORD, "password2": PASSWORD} | overrides
+    return {
+        "full_name": "Sam Patel",
+        "job_title": "",
+        "email": email,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    } | overrides
 
 
 def logged_in_user_id(client) -> int | None:
@@ -217,3 +224,218 @@ def test_nav_shows_account_menu_with_logout_button(client, owner):
     assert "owner@hillside.example" in html
     assert f'action="{reverse("logout")}"' in html
     assert re.search(r'<button type="submit"[^>]*>Log out</button>', html)
+
+
+# --- Names, job titles and the profile page ---------------------------------------------------
+
+
+def summary_errors(html: str) -> list[str]:
+    """The messages the error summary lists, in order."""
+    summary = re.search(r'<div class="alert alert-danger error-summary.*?</ul>', html, re.S)
+    assert summary, "The page has no error summary."
+    return [
+        re.sub(r"<[^>]+>", "", item).strip()
+        for item in re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)
+    ]
+
+
+@pytest.mark.django_db
+def test_signup_stores_full_name_and_job_title(client):
+    client.post(
+        reverse("assessments:signup"),
+        signup_data(full_name="  Sam Patel ", job_title="Designated Safeguarding Lead"),
+    )
+
+    user = User.objects.get()
+    assert (user.profile.full_name, user.profile.job_title) == (
+        "Sam Patel",
+        "Designated Safeguarding Lead",
+    )
+    menu = client.get(reverse("assessments:organisation_create")).content.decode()
+    assert re.search(r"Logged in as<br><strong[^>]*>Sam Patel</strong>", menu)
+
+
+@pytest.mark.django_db
+def test_signup_without_a_job_title_is_fine_but_needs_a_name(client):
+    response = client.post(reverse("assessments:signup"), signup_data(full_name=""))
+
+    assert not User.objects.exists()
+    assert summary_errors(response.content.decode()) == ["Enter your full name"]
+
+    client.post(reverse("assessments:signup"), signup_data(job_title=""))
+    assert User.objects.get().profile.job_title == ""
+
+
+@pytest.mark.django_db
+def test_signup_empty_form_lists_each_error_once(client):
+    html = client.post(reverse("assessments:signup"), {}).content.decode()
+
+    assert summary_errors(html) == [
+        "Enter your full name",
+        "Enter your email address",
+        "Enter a password",
+        "Confirm your password by typing it again",
+    ]
+    # Each message once in the summary and once by its field.
+    for message in summary_errors(html):
+        assert html.count(message) == 2, message
+
+
+@pytest.mark.django_db
+def test_signup_weak_password_error_is_on_the_password_typed_first(client):
+    html = client.post(
+        reverse("assessments:signup"), signup_data(password1="password", password2="password")
+    ).content.decode()
+
+    assert 'href="#id_password1">This password is too common.' in html
+    assert 'href="#id_password2"' not in html
+
+
+@pytest.mark.django_db
+def test_signup_too_long_name_and_job_title_keep_what_was_typed(client):
+    name, title = "N" * 151, "T" * 101
+
+    html = client.post(
+        reverse("assessments:signup"), signup_data(full_name=name, job_title=title)
+    ).content.decode()
+
+    assert summary_errors(html) == [
+        "Full name must be 150 characters or fewer",
+        "Job title must be 100 characters or fewer",
+    ]
+    assert f'value="{name}"' in html
+    assert f'value="{title}"' in html
+
+
+def profile_url() -> str:
+    return reverse("assessments:profile")
+
+
+def test_account_menu_links_to_the_profile(client, make_user):
+    client.force_login(make_user("jo@hillside.example", full_name="Jo Bloggs"))
+
+    html = client.get(reverse("assessments:home")).content.decode()
+
+    assert f'<a href="{profile_url()}">Your profile</a>' in html
+    assert "Jo Bloggs</strong><br>jo@hillside.example" in html
+
+
+def test_profile_shows_and_saves_name_and_job_title(client, make_user):
+    user = make_user("jo@hillside.example", full_name="Jo Bloggs", job_title="Head")
+    client.force_login(user)
+
+    page = client.get(profile_url()).content.decode()
+    assert 'value="Jo Bloggs"' in page
+    assert 'value="Head"' in page
+    assert "jo@hillside.example" in page
+
+    response = client.post(
+        profile_url(), {"full_name": "Jo Bloggs-Smith", "job_title": "Deputy Head"}, follow=True
+    )
+
+    user.profile.refresh_from_db()
+    assert (user.profile.full_name, user.profile.job_title) == ("Jo Bloggs-Smith", "Deputy Head")
+    assert "Your name and job title have been saved." in response.content.decode()
+
+
+def test_profile_errors_keep_typed_values(client, make_user):
+    user = make_user("jo@hillside.example", full_name="Jo Bloggs", job_title="Head")
+    client.force_login(user)
+
+    response = client.post(profile_url(), {"full_name": "", "job_title": "Deputy Head of Year"})
+
+    html = response.content.decode()
+    assert "<title>Error: Your profile" in html
+    assert summary_errors(html) == ["Enter your full name"]
+    assert 'href="#id_full_name"' in html
+    assert 'value="Deputy Head of Year"' in html
+    user.profile.refresh_from_db()
+    assert (user.profile.full_name, user.profile.job_title) == ("Jo Bloggs", "Head")
+
+
+def test_profile_gives_an_account_without_one_a_name(client, owner):
+    client.force_login(owner)
+    name_input = re.search(
+        r'<input [^>]*name="full_name"[^>]*>', client.get(profile_url()).content.decode()
+    )
+    assert "value=" not in name_input.group(0)
+
+    client.post(profile_url(), {"full_name": "Olu Owner", "job_title": ""})
+
+    owner.refresh_from_db()
+    assert owner.profile.full_name == "Olu Owner"
+
+
+@pytest.mark.django_db
+def test_profile_needs_login(client):
+    response = client.get(profile_url())
+
+    assert response.url == f"{reverse('login')}?next={profile_url()}"
+
+
+def test_display_falls_back_to_email_without_a_profile(owner, make_user):
+    named = make_user("jo@hillside.example", full_name="Jo Bloggs", job_title="Head")
+    template = Template("{% load assessments_ui %}{{ u|person }}|{{ u|job_title }}")
+
+    assert template.render(Context({"u": owner})) == "owner@hillside.example|"
+    assert template.render(Context({"u": named})) == "Jo Bloggs|Head"
+    assert template.render(Context({"u": None})) == "A former member|"
+
+
+def test_nav_falls_back_to_email_without_a_profile(client, owner):
+    client.force_login(owner)
+
+    html = client.get(reverse("assessments:organisation_create")).content.decode()
+
+    assert re.search(r"Logged in as<br><strong[^>]*>owner@hillside.example</strong></p>", html)
+
+
+# --- Changing a password ---------------------------------------------------------------------
+
+
+def test_password_change_sets_the_new_password_and_keeps_the_user_logged_in(client, owner):
+    client.force_login(owner)
+    page = client.get(reverse("password_change")).content.decode()
+    assert '<h1 class="mb-4">Change your password</h1>' in page
+    assert 'href="/static/css/site.css"' in page  # the site's layout, not the admin's
+
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        follow=True,
+    )
+
+    owner.refresh_from_db()
+    assert owner.check_password(NEW_PASSWORD)
+    assert logged_in_user_id(client) == owner.pk
+    assert response.redirect_chain[-1][0] == reverse("password_change_done")
+    assert "Your password has been changed" in response.content.decode()
+
+
+def test_password_change_errors_name_each_problem_once(client, owner):
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": "different"},
+    )
+
+    html = response.content.decode()
+    assert "<title>Error: Change your password" in html
+    assert summary_errors(html) == [
+        "Your current password is not right. Check it and try again",
+        "The passwords do not match. Type the same password in both boxes",
+    ]
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
+
+
+def test_admin_password_change_keeps_its_own_templates(admin_client):
+    html = admin_client.get(reverse("admin:password_change")).content.decode()
+
+    assert "admin/css/base.css" in html
+    assert 'href="/static/css/site.css"' not in html

@@ -1,12 +1,21 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Invitation, Membership, Organisation, Role, hash_token
+from assessments.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    Profile,
+    Role,
+    display_name,
+    hash_token,
+)
 from assessments.organisations import queries as organisation_queries
 from assessments.organisations import services as organisation_services
 
@@ -244,3 +253,101 @@ def test_organisation_belongs_to_several_users_and_users_to_several(organisation
     elsewhere.memberships.create(user=editor, role=Role.VIEWER)
 
     assert set(Organisation.objects.filter(memberships__user=editor)) == {organisation, elsewhere}
+
+
+def test_create_account_keys_by_email_with_a_profile(db):
+    user = organisation_services.create_account(
+        email="sam@school.example",
+        password="correct-horse-battery-staple",
+        full_name="Sam Patel",
+        job_title="Head",
+    )
+
+    assert (user.username, user.email) == ("sam@school.example", "sam@school.example")
+    assert user.check_password("correct-horse-battery-staple")
+    assert (user.profile.full_name, user.profile.job_title) == ("Sam Patel", "Head")
+    assert display_name(user) == "Sam Patel"
+
+
+def test_update_profile_gives_an_older_account_a_profile(owner):
+    assert display_name(owner) == "owner@hillside.example"
+
+    organisation_services.update_profile(user=owner, full_name="Olu Owner", job_title="")
+    organisation_services.update_profile(user=owner, full_name="Olu Owner", job_title="Head")
+
+    assert Profile.objects.get(user=owner).job_title == "Head"
+    assert display_name(User.objects.get(pk=owner.pk)) == "Olu Owner"
+
+
+@pytest.fixture
+def invitation(organisation, owner) -> Invitation:
+    invitation, _ = organisation_services.invite_member(
+        organisation=organisation, email="new@hillside.example", role=Role.VIEWER, invited_by=owner
+    )
+    return invitation
+
+
+def test_revoke_invitation_stops_it_being_used(invitation, outsider):
+    organisation_services.revoke_invitation(invitation=invitation)
+
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.REVOKED
+    assert not Invitation.objects.pending().exists()
+    with pytest.raises(ValidationError):
+        organisation_services.accept_invitation(invitation=invitation, user=outsider)
+
+
+def test_revoke_invitation_refuses_an_accepted_one(invitation, outsider):
+    organisation_services.accept_invitation(invitation=invitation, user=outsider)
+
+    with pytest.raises(ValidationError, match="already accepted"):
+        organisation_services.revoke_invitation(invitation=invitation)
+
+
+def test_decline_invitation_once(invitation, outsider):
+    organisation_services.decline_invitation(invitation=invitation)
+
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.DECLINED
+    with pytest.raises(ValidationError):
+        organisation_services.decline_invitation(invitation=invitation)
+    with pytest.raises(ValidationError):
+        organisation_services.accept_invitation(invitation=invitation, user=outsider)
+
+
+def test_resend_invitation_rotates_the_link_of_the_same_invitation(invitation, owner, editor):
+    again, token = organisation_services.resend_invitation(invitation=invitation, invited_by=editor)
+
+    assert again.pk == invitation.pk
+    assert again.invited_by == editor
+    assert organisation_queries.find_invitation(token).pk == invitation.pk
+    assert Invitation.objects.count() == 1
+
+
+@pytest.mark.parametrize("undo", ["decline_invitation", "revoke_invitation"])
+def test_inviting_again_after_a_decline_or_revocation_reopens_the_invitation(
+    invitation, owner, undo
+):
+    getattr(organisation_services, undo)(invitation=invitation)
+
+    again, _ = organisation_services.resend_invitation(invitation=invitation, invited_by=owner)
+
+    assert again.pk == invitation.pk
+    assert again.is_usable
+    assert (again.declined_at, again.revoked_at) == (None, None)
+
+
+def test_invitation_email_names_the_inviter_and_the_address_to_sign_up_with(
+    organisation, make_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    jo = make_user("jo@hillside.example", full_name="Jo Bloggs")
+    organisation.memberships.create(user=jo, role=Role.OWNER)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_services.invite_member(
+            organisation=organisation, email="new@hillside.example", role=Role.EDITOR, invited_by=jo
+        )
+
+    body = mailoutbox[0].body
+    assert "Jo Bloggs has invited you to join Hillside Academy" in body
+    assert "create one on the way, with this email address" in body

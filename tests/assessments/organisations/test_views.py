@@ -2,14 +2,17 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Invitation, Membership, Organisation, Role
+from assessments import storage
+from assessments.models import Assessment, Invitation, Membership, Organisation, Role
 from assessments.organisations import services as organisation_services
+from tests.assessments.factories import complete
 
 ORGANISATION_DATA = {
     "name": "Riverside Youth Club",
@@ -244,12 +247,19 @@ def test_members_page_queries_do_not_grow_with_members(
     with CaptureQueriesContext(connection) as three_members:
         client.get(members_url(organisation))
     for number in range(5):
-        organisation.memberships.create(user=make_user(f"member{number}@hillside.example"))
+        user = make_user(f"member{number}@hillside.example", full_name=f"Member {number}")
+        organisation.memberships.create(user=user)
+        organisation_services.invite_member(
+            organisation=organisation,
+            email=f"invitee{number}@example.com",
+            role=Role.VIEWER,
+            invited_by=owner,
+        )
 
     with django_assert_num_queries(len(three_members)):
         response = client.get(members_url(organisation))
 
-    assert "member4@hillside.example" in response.content.decode()
+    assert "Member 4" in response.content.decode()
 
 
 def test_owner_invites_by_email(client, organisation, owner, mailoutbox):
@@ -264,7 +274,7 @@ def test_owner_invites_by_email(client, organisation, owner, mailoutbox):
     assert "/invitations/" in mailoutbox[0].body
     html = client.get(members_url(organisation)).content.decode()
     assert "new.colleague@hillside.example" in html
-    assert "Invitations waiting to be accepted" in html
+    assert "Invitations not accepted yet" in html
 
 
 def test_invite_errors_keep_typed_values(client, organisation, owner, mailoutbox):
@@ -462,3 +472,351 @@ def test_invitation_for_existing_member_keeps_role(client, organisation, owner, 
 
     assert "You are already editor of Hillside Academy." in html
     assert "Accept invitation" not in html
+
+
+def test_members_page_shows_names_and_job_titles_falling_back_to_email(
+    client, organisation, owner, make_user
+):
+    organisation.memberships.create(
+        user=make_user("jo@hillside.example", full_name="Jo Bloggs", job_title="Head of Year 9"),
+        role=Role.VIEWER,
+    )
+    client.force_login(owner)
+
+    html = client.get(members_url(organisation)).content.decode()
+
+    assert re.search(
+        r"Jo Bloggs\s*<br><span[^>]*>Head of Year 9</span>\s*"
+        r"<br><span[^>]*>jo@hillside.example</span>",
+        html,
+    )
+    assert '>Change role<span class="visually-hidden"> of Jo Bloggs</span>' in html
+    # Accounts from before names were asked for show their email address, once.
+    assert re.search(r'<td class="text-break">\s*editor@hillside.example\s*</td>', html)
+
+
+def test_get_of_the_invite_url_goes_to_the_members_page(client, organisation, owner):
+    client.force_login(owner)
+
+    response = client.get(reverse("assessments:member_invite", args=[organisation.slug]))
+
+    assert response.status_code == 302
+    assert response.url == members_url(organisation)
+
+
+# --- Leaving, and deleting the organisation -------------------------------------------------
+
+
+def test_sole_owner_is_not_offered_leave(client, organisation, owner):
+    client.force_login(owner)
+    own = organisation.memberships.get(user=owner)
+    leave_url = reverse("assessments:member_remove", args=[organisation.slug, own.pk])
+
+    html = client.get(members_url(organisation)).content.decode()
+    confirm = client.get(leave_url).content.decode()
+
+    assert f'href="{leave_url}"' not in html
+    assert "You are the only owner. To leave, make someone else an owner first." in html
+    assert "You cannot leave Hillside Academy yet" in confirm
+    assert "Leave the organisation</button>" not in confirm
+
+
+def test_owner_with_another_owner_is_offered_leave(client, organisation, owner, editor):
+    organisation.memberships.filter(user=editor).update(role=Role.OWNER)
+    client.force_login(owner)
+    own = organisation.memberships.get(user=owner)
+    leave_url = reverse("assessments:member_remove", args=[organisation.slug, own.pk])
+
+    html = client.get(members_url(organisation)).content.decode()
+
+    assert f'href="{leave_url}">Leave' in html
+    assert "Leave the organisation</button>" in client.get(leave_url).content.decode()
+
+
+def delete_url(organisation: Organisation) -> str:
+    return reverse("assessments:organisation_delete", args=[organisation.slug])
+
+
+def test_settings_page_links_to_deleting_the_organisation(client, organisation, owner):
+    client.force_login(owner)
+
+    html = client.get(reverse("assessments:organisation_update", args=[organisation.slug]))
+
+    assert f'href="{delete_url(organisation)}">Delete Hillside Academy</a>' in html.content.decode()
+
+
+def test_delete_confirmation_names_what_will_be_deleted(
+    client, organisation, owner, make_assessment, mailoutbox
+):
+    make_assessment(title="Spring review")
+    make_assessment(title="Autumn review")
+    organisation_services.invite_member(
+        organisation=organisation, email="new@hillside.example", role=Role.VIEWER, invited_by=owner
+    )
+    client.force_login(owner)
+
+    html = " ".join(client.get(delete_url(organisation)).content.decode().split())
+
+    assert "Are you sure you want to delete Hillside Academy?" in html
+    assert "2 assessments, with their answers and history" in html
+    assert "the stored PDF reports of its assessments" in html
+    assert "the access of 3 members, you included" in html
+    assert "1 invitation waiting to be accepted" in html
+    assert "Delete organisation</button>" in html
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+def test_owner_deletes_the_organisation_with_its_rows_and_stored_pdfs(
+    client, organisation, owner, assessment, django_capture_on_commit_callbacks
+):
+    completed = complete(assessment, owner)
+    stored = storage.stored_pdf_path(completed)
+    storage.write_atomically(stored, b"%PDF-1.7 stored report")
+    organisation_services.invite_member(
+        organisation=organisation, email="new@hillside.example", role=Role.VIEWER, invited_by=owner
+    )
+    client.force_login(owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(delete_url(organisation), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("assessments:home")
+    assert "Hillside Academy has been deleted." in response.content.decode()
+    assert not Organisation.objects.filter(pk=organisation.pk).exists()
+    assert not Assessment.objects.filter(pk=completed.pk).exists()
+    assert not Membership.objects.filter(organisation_id=organisation.pk).exists()
+    assert not Invitation.objects.filter(organisation_id=organisation.pk).exists()
+    assert not stored.exists()
+    assert User.objects.filter(pk=owner.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "status"), [("editor", 403), ("viewer", 403), ("outsider", 404)]
+)
+def test_only_owners_delete_the_organisation(client, organisation, request, user_fixture, status):
+    client.force_login(request.getfixturevalue(user_fixture))
+
+    assert client.get(delete_url(organisation)).status_code == status
+    assert client.post(delete_url(organisation)).status_code == status
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+# --- Revoking, re-sending and declining invitations -----------------------------------------
+
+
+@pytest.fixture
+def pending(organisation, owner, mailoutbox) -> tuple[Invitation, str]:
+    """An invitation to new@hillside.example, as viewer, and the path of its link."""
+    invitation, token = organisation_services.invite_member(
+        organisation=organisation, email="new@hillside.example", role=Role.VIEWER, invited_by=owner
+    )
+    return invitation, reverse("assessments:accept_invitation", args=[token])
+
+
+def invitation_action(client, action: str, invitation: Invitation):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse(
+                f"assessments:invitation_{action}",
+                args=[invitation.organisation.slug, invitation.pk],
+            ),
+            follow=True,
+        )
+
+
+def test_owner_sees_resend_and_revoke_buttons_for_an_invitation(client, owner, pending):
+    invitation, _ = pending
+    client.force_login(owner)
+
+    html = client.get(members_url(invitation.organisation)).content.decode()
+
+    for action in ("resend", "revoke"):
+        url = reverse(f"assessments:invitation_{action}", args=["hillside-academy", invitation.pk])
+        assert re.search(rf'<form method="post" action="{url}"', html)
+    assert 'Re-send<span class="visually-hidden"> to new@hillside.example</span>' in html
+    assert "Waiting</strong>" in html
+
+
+def test_owner_revokes_an_invitation_and_its_link_stops_working(client, owner, pending):
+    invitation, link = pending
+    client.force_login(owner)
+
+    response = invitation_action(client, "revoke", invitation)
+
+    html = response.content.decode()
+    assert "The invitation to new@hillside.example has been revoked." in html
+    assert "There are no invitations waiting." in html
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.REVOKED
+    page = client.get(link)
+    assert page.status_code == 410
+    assert "This invitation has been withdrawn" in page.content.decode()
+    assert client.post(link).status_code == 410
+    assert not invitation.organisation.memberships.filter(user__email="new@hillside.example")
+
+
+def test_owner_resends_an_invitation_with_a_fresh_link(client, owner, pending, mailoutbox):
+    invitation, old_link = pending
+    client.force_login(owner)
+
+    response = invitation_action(client, "resend", invitation)
+
+    assert "The invitation has been emailed to new@hillside.example again." in (
+        response.content.decode()
+    )
+    assert len(mailoutbox) == 1
+    new_link = invitation_path(mailoutbox)
+    assert new_link != old_link
+    assert Invitation.objects.get().pk == invitation.pk
+    assert client.get(old_link).status_code == 404
+    assert client.get(new_link).status_code == 200
+
+
+@pytest.mark.parametrize("action", ["resend", "revoke"])
+@pytest.mark.parametrize(
+    ("user_fixture", "status"), [("editor", 403), ("viewer", 403), ("outsider", 404)]
+)
+def test_only_owners_revoke_or_resend(
+    client, pending, request, user_fixture, status, action, mailoutbox
+):
+    invitation, link = pending
+    client.force_login(request.getfixturevalue(user_fixture))
+
+    response = invitation_action(client, action, invitation)
+
+    assert response.status_code == status
+    assert mailoutbox == []
+    invitation.refresh_from_db()
+    assert invitation.is_usable
+    assert client.get(link).status_code == 200
+
+
+@pytest.mark.parametrize("action", ["resend", "revoke"])
+def test_invitation_of_another_organisation_is_not_found(client, owner, outsider, action):
+    elsewhere = Organisation.objects.get(memberships__user=outsider)
+    theirs, _ = organisation_services.invite_member(
+        organisation=elsewhere, email="x@elsewhere.example", role=Role.EDITOR, invited_by=outsider
+    )
+    client.force_login(owner)
+
+    response = client.post(
+        reverse(f"assessments:invitation_{action}", args=["hillside-academy", theirs.pk])
+    )
+
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.is_usable
+
+
+def test_invitation_page_offers_to_decline(client, pending):
+    _, link = pending
+
+    html = client.get(link).content.decode()
+
+    decline = reverse("assessments:decline_invitation", args=[link.split("/")[2]])
+    assert f'<form method="post" action="{decline}">' in html
+    assert "Decline invitation</button>" in html
+
+
+def test_invitee_declines_without_an_account(client, owner, pending):
+    invitation, link = pending
+    token = link.split("/")[2]
+
+    response = client.post(reverse("assessments:decline_invitation", args=[token]), follow=True)
+
+    assert response.redirect_chain[-1][0] == link
+    assert response.status_code == 410
+    assert "This invitation has been declined" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.DECLINED
+    client.force_login(owner)
+    members = client.get(members_url(invitation.organisation)).content.decode()
+    assert "Declined</strong>" in members
+    assert "Invite again<span" in members
+
+
+def test_declined_invitation_cannot_be_accepted(client, organisation, pending, outsider):
+    invitation, link = pending
+    client.post(reverse("assessments:decline_invitation", args=[link.split("/")[2]]))
+    client.force_login(outsider)
+
+    response = client.post(link)
+
+    assert response.status_code == 410
+    assert not organisation.memberships.filter(user=outsider).exists()
+
+
+def test_get_of_the_decline_url_goes_to_the_invitation(client, pending):
+    invitation, link = pending
+
+    response = client.get(reverse("assessments:decline_invitation", args=[link.split("/")[2]]))
+
+    assert response.url == link
+    invitation.refresh_from_db()
+    assert invitation.is_usable
+
+
+def test_declining_an_unknown_invitation_is_not_found(client, db):
+    response = client.post(reverse("assessments:decline_invitation", args=["no-such-token"]))
+
+    assert response.status_code == 404
+
+
+# --- Signing up from an invitation -----------------------------------------------------------
+
+
+def test_invitation_links_to_signup_without_the_email_address(client, pending):
+    _, link = pending
+
+    html = client.get(link).content.decode()
+
+    assert f'href="{reverse("assessments:signup")}?next={link}">Create an account' in html
+    assert "new%40hillside.example" not in html
+    assert "?email=" not in html
+
+
+def test_signup_from_an_invitation_fixes_the_email_and_names_the_organisation(client, pending):
+    _, link = pending
+
+    html = client.get(reverse("assessments:signup"), {"next": link}).content.decode()
+
+    assert "Create an account to join Hillside Academy" in html
+    assert "invited to join Hillside Academy as viewer" in html
+    assert re.search(r'<p class="mb-1 text-break" id="id_email">new@hillside.example</p>', html)
+    assert 'name="email"' not in html
+    assert f'<input type="hidden" name="next" value="{link}">' in html
+
+
+def test_signup_from_an_invitation_ignores_a_tampered_email_and_returns_to_it(
+    client, organisation, pending
+):
+    _, link = pending
+
+    response = client.post(
+        reverse("assessments:signup"),
+        {
+            "full_name": "Nia New",
+            "email": "attacker@evil.example",
+            "password1": "correct-horse-battery-staple",
+            "password2": "correct-horse-battery-staple",
+            "next": link,
+        },
+    )
+
+    assert response.url == link
+    user = User.objects.get(profile__full_name="Nia New")
+    assert (user.username, user.email) == ("new@hillside.example", "new@hillside.example")
+    assert not User.objects.filter(email="attacker@evil.example").exists()
+    accepted = client.post(link)
+    assert accepted.url == reverse("assessments:dashboard", args=[organisation.slug])
+    assert organisation.memberships.get(user=user).role == Role.VIEWER
+
+
+def test_signup_from_an_unusable_invitation_is_an_ordinary_signup(client, pending):
+    invitation, link = pending
+    organisation_services.revoke_invitation(invitation=invitation)
+
+    html = client.get(reverse("assessments:signup"), {"next": link}).content.decode()
+
+    assert '<h1 class="mb-3">Create an account</h1>' in html
+    assert 'name="email"' in html

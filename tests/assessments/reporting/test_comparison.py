@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from assessments.models import Assessment, Organisation, Rating
 from assessments.reporting.comparison import IMPROVED, NOT_RATED, SAME, WORSE, compare
-from tests.assessments.factories import rate, rate_checklist
+from tests.assessments.factories import complete, rate, rate_checklist
 
 POORLY, MODERATELY, WELL = Rating.POORLY, Rating.MODERATELY, Rating.WELL
 ALL_DOMAINS = ("environment", "content", "service", "policy")
@@ -211,3 +211,49 @@ def test_compare_page_with_one_assessment_says_two_are_needed(client, owner, ass
     response = client.get(compare_url(assessment.organisation))
 
     assert "needs at least two assessments to compare" in response.content.decode()
+
+
+def test_compare_names_the_domains_compared_and_those_in_only_one(pair, make_assessment):
+    a, b = pair
+    same = make_assessment(domains=("content", "environment"), title="Review 2027")
+
+    different = compare(a, b)
+    alike = compare(a, same)
+
+    assert different.domains == ["Environment"]
+    assert (different.domains_only_in_a, different.domains_only_in_b) == (["Content"], ["Service"])
+    assert not different.same_domains
+    assert alike.domains == ["Environment", "Content"] and alike.same_domains
+
+
+def test_compare_page_states_the_domains_compared_and_warns_when_they_differ(
+    client, viewer, pair, make_assessment
+):
+    a, b = pair
+    same = make_assessment(domains=("environment", "content"), title="Review 2027")
+    client.force_login(viewer)
+
+    different = client.get(compare_url(a.organisation, a=a.pk, b=b.pk)).content.decode()
+    alike = client.get(compare_url(a.organisation, a=a.pk, b=same.pk)).content.decode()
+
+    assert "Environment: the domains both assessments cover." in different
+    assert "<li>Only in A (Review 2025): Content</li>" in different
+    assert "<li>Only in B (Review 2026): Service</li>" in different
+    assert "do not compare like with like" in different
+    assert "Environment, Content: both assessments cover the same domains." in alike
+    assert "do not compare like with like" not in alike
+
+
+def test_compare_page_preselects_the_previous_assessment_of_the_same_domains(
+    client, viewer, owner, pair, make_assessment
+):
+    a, b = pair  # A (Environment, Content) completed in January 2026
+    narrow = make_assessment(domains=("environment", "service"), title="Check-in")
+    complete(narrow, owner)
+    later = make_assessment(domains=("environment", "content"), title="Review 2027")
+    client.force_login(viewer)
+
+    response = client.get(compare_url(a.organisation, b=later.pk))
+
+    form = response.context["form"]
+    assert (form["a"].value(), form["b"].value()) == (a.pk, later.pk)

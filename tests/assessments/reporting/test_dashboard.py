@@ -7,7 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Assessment, Rating
-from tests.assessments.factories import assessment_url, complete, rate
+from assessments.organisations import services as organisation_services
+from assessments.walkthrough import services
+from tests.assessments.factories import assessment_url, complete, rate, rate_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -66,10 +68,11 @@ def test_dashboard_lists_assessments_with_progress_and_scores(
     # Every question Well, every statement Moderately: (8 × 3 + 8 × 2) / 48 = 83.3%.
     assert "<strong>83%</strong>" in content
     assert '<time datetime="2026-10-15">15 October 2026</time>' in content
-    assert "4 of 4" in content
-    # Environment (Well) and content (Poorly) sections done, people and checklist not: 2 of 4.
+    assert "3 of 3 required sections" in content
+    # Environment (Well) and content (Poorly) sections done, the checklist not (people is
+    # optional): 2 of 3.
     assert "<strong>67%</strong> so far" in content
-    assert "2 of 4" in content
+    assert "2 of 3 required sections" in content
     assert content.count("In progress") == 1 and content.count("Completed</td>") == 1
     table = content.split("<tbody>")[1]
     assert table.index("Spring check-in") < table.index("Autumn review")
@@ -270,4 +273,73 @@ def test_dashboard_queries_do_not_grow_with_completed_assessments(
         response = client.get(dashboard_url)
     content = response.content.decode()
     assert "Headline score: First (14 October 2020) 83%, Second (14 October 2021) 83%." in content
-    assert content.count("Compare with previous") == 2
+    # Third covers other domains than Second: nothing like for like to compare it with.
+    assert content.count("Compare with previous") == 1
+
+
+def test_dashboard_says_who_completed_each_assessment(
+    client, owner, editor, viewer, dashboard_url, make_assessment
+):
+    organisation_services.update_profile(user=owner, full_name="Olu Owner", job_title="Head")
+    complete(make_assessment(title="Named"), owner)
+    complete(make_assessment(title="Unnamed"), editor)
+    client.force_login(viewer)
+
+    html = client.get(dashboard_url).content.decode()
+
+    assert '<span class="small">by Olu Owner</span>' in html
+    assert '<span class="small">by editor@hillside.example</span>' in html
+
+
+def test_dashboard_counts_a_completed_assessment_complete_without_the_optional_section(
+    client, viewer, editor, dashboard_url, assessment
+):
+    rate_everything(assessment, editor)  # the people section, optional, left unanswered
+    services.complete_assessment(assessment=assessment, user=editor)
+    client.force_login(viewer)
+
+    content = client.get(dashboard_url).content.decode()
+
+    assert "<td>3 of 3 required sections</td>" in content
+
+
+def test_dashboard_trend_covers_the_latest_domains_and_says_which(
+    client, viewer, owner, dashboard_url, make_assessment
+):
+    first = make_assessment(title="Autumn 2020")
+    complete(first, owner, on=datetime(2020, 10, 14, 16))
+    narrow = make_assessment(title="Spring 2021", domains=("environment",))
+    complete(narrow, owner, on=datetime(2021, 4, 14, 16))
+    second = make_assessment(title="Autumn 2021")
+    complete(second, owner, on=datetime(2021, 10, 14, 16))
+    client.force_login(viewer)
+
+    content = client.get(dashboard_url).content.decode()
+
+    chart = content.split('aria-labelledby="trend-heading">')[1].split("</section>")[0]
+    assert (
+        "Trend of the 2 completed assessments covering Environment and Content; "
+        "1 other covered different domains." in chart
+    )
+    assert "Autumn 2020 (14 October 2020)" in chart and "Autumn 2021 (14 October 2021)" in chart
+    assert "Spring 2021" not in chart
+    rows = {
+        title: row
+        for row in content.split("<tbody>")[1].split("</tr>")
+        for title in ("Autumn 2021", "Spring 2021")
+        if f">{title}</a></th>" in row
+    }
+    # Autumn 2021 compares with the last assessment of the same domains, not the latest one.
+    assert compare_url(first, second) in rows["Autumn 2021"]
+    assert "Compare with previous" not in rows["Spring 2021"]
+
+
+def test_dashboard_trend_of_one_domain_set_names_no_others(
+    client, viewer, owner, dashboard_url, make_assessment
+):
+    complete(make_assessment(title="Autumn 2020", domains=("policy",)), owner)
+    client.force_login(viewer)
+
+    content = client.get(dashboard_url).content.decode()
+
+    assert "Trend of the completed assessment covering Policy.</p>" in content

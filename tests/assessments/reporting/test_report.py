@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Assessment, Rating
-from assessments.reporting.report import SIGNPOSTS_PER_STAGE, build_report
+from assessments.reporting.report import SIGNPOSTS_PER_STAGE, Participant, build_report
 from assessments.walkthrough import services
 from framework.models import Resource
 from framework.services import duplicate_edition, publish_edition
@@ -230,7 +230,7 @@ def test_report_of_a_completed_assessment_is_not_a_draft(rated, owner):
     report = build_report(Assessment.objects.get(pk=rated.pk))
 
     assert not report.is_draft
-    assert report.participants == ["owner@hillside.example"]
+    assert report.participants == [Participant("owner@hillside.example")]
 
 
 def test_report_reads_a_fixed_number_of_queries_whatever_the_domains(make_assessment, owner):
@@ -244,6 +244,50 @@ def test_report_reads_a_fixed_number_of_queries_whatever_the_domains(make_assess
         return len(queries) - 1  # the lookup above
 
     assert count(("environment",)) == count(("environment", "content", "service", "policy"))
+
+
+def save_as(assessment: Assessment, user, rating: int = MODERATELY) -> None:
+    """Rate the first Environment question as `user`, through the service, so they take part."""
+    section = assessment.sections.get(key="domain-environment")
+    first = assessment.question_answers.filter(question__domain__key="environment").first()
+    services.save_section(
+        assessment=assessment,
+        section_key=section.key,
+        user=user,
+        expected_version=section.version,
+        changes=[(first, {"rating": rating})],
+    )
+
+
+def test_report_participants_show_names_with_job_titles_by_name(assessment, owner, make_user):
+    save_as(assessment, make_user("zed@hillside.example", full_name="Ada Zed", job_title="Head"))
+    save_as(assessment, make_user("amy@hillside.example", full_name="Yan Amy"), WELL)
+
+    report = build_report(assessment)
+
+    assert report.participants == [
+        Participant("Ada Zed", "Head"),
+        Participant("owner@hillside.example"),  # no profile: shown by email
+        Participant("Yan Amy"),
+    ]
+
+
+def test_report_participants_read_the_same_queries_for_one_person_as_for_many(
+    assessment, make_user
+):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            build_report(assessment)
+        return len(queries)
+
+    one = count()
+    for number, rating in enumerate([POORLY, MODERATELY, WELL]):  # each one a change
+        save_as(
+            assessment, make_user(f"p{number}@hillside.example", full_name=f"P {number}"), rating
+        )
+
+    assert count() == one
+    assert len(build_report(assessment).participants) == 4
 
 
 def test_report_reads_checklist_and_audiences_from_its_edition(edition, organisation, owner):

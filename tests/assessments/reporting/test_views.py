@@ -4,6 +4,7 @@ number of queries."""
 import pytest
 
 from assessments.models import Rating
+from assessments.organisations import services as organisation_services
 from tests.assessments.factories import assessment_url, fill, page_queries
 
 ALL_DOMAINS = ("environment", "content", "service", "policy")
@@ -124,3 +125,16 @@ def test_report_queries_do_not_grow_with_domains(client, viewer, one_and_four, n
     one_domain = page_queries(client, assessment_url(name, one))
 
     assert page_queries(client, assessment_url(name, four)) == one_domain
+
+
+def test_report_page_lists_participants_with_names_and_job_titles(
+    client, viewer, owner, assessment
+):
+    organisation_services.update_profile(
+        user=owner, full_name="Olu Owner", job_title="Designated Safeguarding Lead"
+    )
+    client.force_login(viewer)
+
+    html = client.get(assessment_url("report", assessment)).content.decode()
+
+    assert "<li>Olu Owner, Designated Safeguarding Lead</li>" in html

@@ -1,8 +1,9 @@
 """The forms of the assessment walk-through: one small, prefixed form per answer row."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.http import QueryDict
+from django.utils import timezone
 
 from assessments.walkthrough import queries as section_queries
 from assessments.walkthrough.forms import (
@@ -16,6 +17,13 @@ from assessments.walkthrough.forms import (
     start_initial,
 )
 from framework.services import duplicate_edition
+
+NEXT_YEAR = timezone.localdate().year + 1
+
+
+def date_boxes(prefix: str, day, month, year) -> dict[str, str]:
+    """What the By when boxes (Day, Month, Year) post."""
+    return {f"{prefix}-target_date_{i}": str(part) for i, part in enumerate((day, month, year))}
 
 
 def environment_answers(assessment):
@@ -48,7 +56,7 @@ def test_question_form_cleans_to_model_values(assessment):
         {
             f"{prefix}-rating": "2",
             f"{prefix}-current_practice": "  Assemblies  ",
-            f"{prefix}-target_date": "2027-03-31",
+            **date_boxes(prefix, 31, 3, NEXT_YEAR),
         },
         answer=answer,
     )
@@ -59,7 +67,7 @@ def test_question_form_cleans_to_model_values(assessment):
         "current_practice": "Assemblies",
         "next_steps": "",
         "action_owner": "",
-        "target_date": date(2027, 3, 31),
+        "target_date": date(NEXT_YEAR, 3, 31),
     }
 
 
@@ -82,7 +90,7 @@ def test_question_form_errors_name_the_answer(assessment):
             f"{prefix}-rating": "4",
             f"{prefix}-next_steps": "x" * 5001,
             f"{prefix}-action_owner": "x" * 201,
-            f"{prefix}-target_date": "31/02/2027",
+            **date_boxes(prefix, 31, 2, NEXT_YEAR),
         },
         answer=answer,
     )
@@ -92,18 +100,49 @@ def test_question_form_errors_name_the_answer(assessment):
         "rating": ["Choose Poorly, Moderately or Well"],
         "next_steps": ["What you will do next (Know) must be 5,000 characters or fewer"],
         "action_owner": ["Who will do it (Know) must be 200 characters or fewer"],
-        "target_date": ["By when (Know) must be a real date, for example 31/3/2027"],
+        "target_date": ["By when (Know) must be a real date"],
     }
 
 
-def test_question_form_accepts_a_british_date(assessment):
+def test_question_form_names_the_stage_in_date_errors(assessment):
+    _, answers = environment_answers(assessment)
+    prefix = f"q{answers[2].question_id}"  # Learn
+
+    form = QuestionAnswerForm(date_boxes(prefix, 31, "", NEXT_YEAR), answer=answers[2])
+
+    assert not form.is_valid()
+    assert form.errors["target_date"] == ["By when (Learn) must include a month"]
+
+
+def test_question_form_allows_a_past_date_only_when_it_is_the_saved_one(assessment):
+    _, answers = environment_answers(assessment)
+    answer = answers[0]
+    prefix = f"q{answer.question_id}"
+    last_year = timezone.localdate() - timedelta(days=365)
+    answer.target_date = last_year  # e.g. copied from last year's assessment
+    kept = date_boxes(prefix, last_year.day, last_year.month, last_year.year)
+    earlier = last_year - timedelta(days=1)
+    changed = date_boxes(prefix, earlier.day, earlier.month, earlier.year)
+
+    kept_form = QuestionAnswerForm(kept, answer=answer)
+    changed_form = QuestionAnswerForm(changed, answer=answer)
+
+    assert kept_form.is_valid()
+    assert kept_form.cleaned_data["target_date"] == last_year
+    assert not changed_form.is_valid()
+    assert changed_form.errors["target_date"] == [
+        "By when (Understand) must be today or in the future"
+    ]
+
+
+def test_question_form_refuses_a_date_posted_in_the_old_single_box(assessment):
     _, answers = environment_answers(assessment)
     prefix = f"q{answers[0].question_id}"
 
     form = QuestionAnswerForm({f"{prefix}-target_date": "31/3/2027"}, answer=answers[0])
 
-    assert form.is_valid()
-    assert form.cleaned_data["target_date"] == date(2027, 3, 31)
+    assert not form.is_valid()
+    assert form.errors["target_date"] == ["By when (Understand) must be a real date"]
 
 
 def test_factor_form_turns_yes_and_no_into_booleans(assessment):
@@ -226,9 +265,12 @@ def test_question_form_shows_saved_date_and_keeps_an_impossible_one_typed(assess
     answer = answers[0]
     answer.target_date = date(2027, 3, 31)
     prefix = f"q{answer.question_id}"
-    assert 'value="31/03/2027"' in str(QuestionAnswerForm(answer=answer)["target_date"])
-    form = QuestionAnswerForm({f"{prefix}-target_date": "30/02/2027"}, answer=answer)
+    saved = str(QuestionAnswerForm(answer=answer)["target_date"])
+    for box, value in enumerate(["31", "3", "2027"]):
+        assert f'name="{prefix}-target_date_{box}" value="{value}"' in saved
+    form = QuestionAnswerForm(date_boxes(prefix, 30, 2, NEXT_YEAR), answer=answer)
     assert not form.is_valid()
     rendered = str(form["target_date"])
-    assert 'type="text"' in rendered
-    assert 'value="30/02/2027"' in rendered
+    assert rendered.count('type="text"') == 3
+    assert f'name="{prefix}-target_date_0" value="30"' in rendered
+    assert f'name="{prefix}-target_date_1" value="2"' in rendered

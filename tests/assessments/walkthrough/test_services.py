@@ -244,3 +244,72 @@ def test_reopen_assessment_in_progress_is_refused(assessment, owner):
     with pytest.raises(ValidationError, match="not completed"):
         services.reopen_assessment(assessment=assessment, user=owner)
     assert not assessment.activity.filter(kind=Activity.Kind.REOPENED).exists()
+
+
+# --- Review of copied answers ----------------------------------------------------------------
+
+
+def test_start_assessment_from_a_previous_one_marks_sections_with_copied_answers(copied):
+    flags = dict(copied.sections.values_list("key", "needs_review"))
+
+    assert flags == {
+        "people": True,
+        "domain-environment": True,
+        "domain-service": False,
+        "checklist": True,
+    }
+
+
+def test_start_assessment_from_an_unanswered_one_needs_no_review(make_assessment, assessment):
+    again = make_assessment(title="Autumn review", based_on=assessment)
+
+    assert not again.sections.filter(needs_review=True).exists()
+
+
+def test_confirm_section_review_clears_the_flag_and_records_who_confirmed(copied, editor):
+    confirmed = services.confirm_section_review(
+        assessment=copied, section_key="domain-environment", user=editor
+    )
+    again = services.confirm_section_review(
+        assessment=copied, section_key="domain-environment", user=editor
+    )
+
+    assert (confirmed, again) == (True, False)
+    assert not copied.sections.get(key="domain-environment").needs_review
+    assert copied.sections.get(key="checklist").needs_review
+    entry = copied.activity.get(kind=Activity.Kind.REVIEWED)
+    assert (entry.user, entry.section_key) == (editor, "domain-environment")
+    assert entry.get_kind_display() == "Confirmed a copied section"
+
+
+def test_complete_assessment_is_refused_until_every_copied_section_is_confirmed(copied, editor):
+    rate_everything(copied, editor)
+
+    with pytest.raises(ValidationError) as refused:
+        services.complete_assessment(assessment=copied, user=editor)
+    for key in ("people", "domain-environment", "checklist"):
+        services.confirm_section_review(assessment=copied, section_key=key, user=editor)
+    services.complete_assessment(assessment=copied, user=editor)
+
+    assert refused.value.messages == [
+        f"{title}: Check the answers copied from the earlier assessment, then save the section"
+        for title in ("About the people you support", "Environment", "Self-assessment checklist")
+    ]
+    copied.refresh_from_db()
+    assert copied.is_locked
+
+
+def test_copied_answer_to_a_reworded_question_keeps_the_wording_it_was_given_to(
+    editor, previous, reworded
+):
+    before = previous.question_answers.get(question__key="environment-know").question.text
+    again = reworded
+
+    know = again.question_answers.get(question__key="environment-know")
+    understand = again.question_answers.get(question__key="environment-understand")
+    assert know.question.domain.edition != previous.edition
+    assert (know.rating, know.question_changed, know.previous_question_text) == (2, True, before)
+    assert (understand.rating, understand.question_changed) == (2, False)
+    services.confirm_section_review(assessment=again, section_key="domain-environment", user=editor)
+    know.refresh_from_db()
+    assert not know.question_changed

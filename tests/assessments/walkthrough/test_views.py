@@ -1,7 +1,7 @@
 """The assessment journey through its pages: start, task list, sections, check, complete."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.test import Client
@@ -9,24 +9,17 @@ from django.urls import reverse
 
 from assessments.models import Activity, Assessment, Section
 from assessments.walkthrough import services
-from tests.assessments.factories import assessment_url, rate_everything
+from tests.assessments.factories import (
+    assessment_url,
+    complete,
+    page_data,
+    rate_everything,
+)
 
 
 def login(client: Client, user) -> Client:
     client.force_login(user)
     return client
-
-
-def page_data(response) -> dict:
-    """What a browser posts back from a section page: every field's current value."""
-    data = {}
-    for form in response.context["section_forms"].forms:
-        for field in form:
-            value = field.value()
-            if value is None:
-                continue
-            data[field.html_name] = value if isinstance(value, list) else str(value)
-    return data
 
 
 def legends(html: str) -> list[str]:
@@ -145,7 +138,8 @@ def test_task_list_shows_sections_statuses_and_progress(client, viewer, assessme
     response = login(client, viewer).get(assessment_url("detail", assessment))
 
     html = response.content.decode()
-    assert "1 of 4 sections completed" in html
+    assert "1 of 3 required sections completed" in html
+    assert "About the people you support (optional)" in html
     titles = [task.spec.title for task in response.context["tasks"]]
     assert titles == [
         "About the people you support",
@@ -177,8 +171,7 @@ def test_task_list_shows_recent_activity_as_sentences(client, owner, assessment,
 
     html = login(client, owner).get(assessment_url("detail", assessment)).content.decode()
 
-    assert "changed Rating of ‘Environment – Understand’ from “Moderately” to “Well”" in html
-    assert "editor@hillside.example" in html
+    assert html.count("editor@hillside.example</strong>\n        saved Environment: 1 answer") == 2
     assert assessment_url("history", assessment) in html
     assert "Delete this assessment" in html
     assert f"?based_on={assessment.pk}" in html
@@ -223,7 +216,14 @@ def test_domain_section_shows_the_domain_and_its_questions(client, editor, asses
     assert "age appropriateness of your environment" in html
     assert edition.factors_prompt in html
     questions = [a.question for a in assessment.question_answers.filter(question__domain=domain)]
-    assert legends(html) == [question.text for question in questions]
+    assert legends(html) == [
+        legend
+        for question in questions
+        for legend in [
+            question.text,
+            f'By when<span class="visually-hidden"> ({question.stage.name})</span>',
+        ]
+    ]
     for item in questions:
         assert f'id="id_q{item.pk}-rating_0"' in html
     assert 'name="version" value="0"' in html
@@ -257,7 +257,9 @@ def test_save_and_come_back_later_saves_partial_answers(client, editor, assessme
     answer = question(assessment, "environment-understand")
     data = page_data(page) | {
         f"{prefix(answer)}-current_practice": "Weekly assemblies\nand posters",
-        f"{prefix(answer)}-target_date": "2027-03-31",
+        f"{prefix(answer)}-target_date_0": "31",
+        f"{prefix(answer)}-target_date_1": "3",
+        f"{prefix(answer)}-target_date_2": "2027",
         "action": "later",
     }
 
@@ -275,7 +277,9 @@ def test_save_and_come_back_later_saves_partial_answers(client, editor, assessme
     assert (section.status, section.version) == (Section.Status.IN_PROGRESS, 1)
 
 
-def test_validation_error_saves_nothing_and_keeps_what_was_typed(client, editor, assessment):
+def test_validation_error_saves_the_valid_answers_and_keeps_what_was_typed(
+    client, editor, assessment
+):
     login(client, editor)
     page = client.get(assessment_url("domain_section", assessment, "environment"))
     first = question(assessment, "environment-understand")
@@ -284,7 +288,9 @@ def test_validation_error_saves_nothing_and_keeps_what_was_typed(client, editor,
         f"{prefix(first)}-rating": "3",
         f"{prefix(first)}-next_steps": "Keep this text",
         f"{prefix(second)}-current_practice": "x" * 5001,
-        f"{prefix(second)}-target_date": "2027-02-30",
+        f"{prefix(second)}-target_date_0": "30",
+        f"{prefix(second)}-target_date_1": "2",
+        f"{prefix(second)}-target_date_2": str(date.today().year + 1),
     }
 
     response = client.post(assessment_url("domain_section", assessment, "environment"), data)
@@ -295,12 +301,16 @@ def test_validation_error_saves_nothing_and_keeps_what_was_typed(client, editor,
     assert "There is a problem" in html
     assert f'href="#id_{prefix(second)}-current_practice"' in html
     assert "What you do now (Know) must be 5,000 characters or fewer" in html
-    assert f'href="#id_{prefix(second)}-target_date"' in html
+    assert f'href="#id_{prefix(second)}-target_date_0"' in html
     assert "By when (Know) must be a real date" in html
     assert "Keep this text" in html
     assert 'value="3"  id="id_q' in html and "checked" in html
-    assert question(assessment, "environment-understand").rating is None
-    assert not assessment.activity.filter(kind=Activity.Kind.CHANGED).exists()
+    # The valid answer is saved; the one with problems is not, and is shown as typed.
+    assert question(assessment, "environment-understand").rating == 3
+    assert question(assessment, "environment-understand").next_steps == "Keep this text"
+    assert question(assessment, "environment-know").current_practice == ""
+    changed = assessment.activity.filter(kind=Activity.Kind.CHANGED)
+    assert set(changed.values_list("item_key", flat=True)) == {"environment-understand"}
 
 
 def test_rating_out_of_range_is_an_error(client, editor, assessment):
@@ -378,9 +388,10 @@ def test_pasted_html_is_stored_as_text_and_shown_escaped(client, editor, assessm
     task_list = client.get(assessment_url("detail", assessment)).content.decode()
 
     assert question(assessment, "environment-understand").current_practice == script
-    for html in (section, check, task_list):
+    for html in (section, check):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert script not in html
+    assert script not in task_list  # its activity feed counts the answers a save changed
 
 
 def test_viewer_sees_answers_read_only_and_cannot_save(client, viewer, assessment):
@@ -499,8 +510,8 @@ def test_check_page_shows_every_answer_with_change_links(client, editor, assessm
     know = question(assessment, "environment-know")
     section = assessment_url("domain_section", assessment, "environment")
     assert html.count("Not rated") == 8 + 8
-    assert f"{section}#id_q{know.question_id}-rating_0" in html
-    assert 'Change<span class="visually-hidden"> rating for Know: Are people adequately' in html
+    assert f"{section}?return=check#id_q{know.question_id}-rating_0" in html
+    assert 'Change<span class="visually-hidden"> rating for Environment – Know</span>' in html
     assert "About the people you support" in html
     assert "Complete assessment" in html
 
@@ -527,12 +538,12 @@ def test_complete_locks_the_assessment(client, editor, assessment):
     response = login(client, editor).post(assessment_url("complete", assessment), follow=True)
 
     assessment.refresh_from_db()
-    assert response.redirect_chain == [(assessment_url("detail", assessment), 302)]
+    assert response.redirect_chain == [(assessment_url("completed", assessment), 302)]
     assert assessment.is_locked
     assert assessment.completed_by == editor
-    html = response.content.decode()
-    assert "Assessment completed" in html
-    assert "Reopen assessment" not in html  # editors cannot reopen
+    task_list = client.get(assessment_url("detail", assessment)).content.decode()
+    assert "Assessment completed" in task_list
+    assert "Reopen assessment" not in task_list  # editors cannot reopen
 
 
 def test_completed_assessment_is_read_only_and_refuses_saves(client, editor, assessment):
@@ -614,3 +625,212 @@ def test_outsiders_get_not_found(client, outsider, assessment, name, args):
     response = login(client, outsider).get(assessment_url(name, assessment, *args))
 
     assert response.status_code == 404
+
+
+# --- Honest status: optional sections, review of copied answers, passed target dates -----------
+
+
+def words(response) -> str:
+    """The page's HTML with every run of whitespace as one space."""
+    return " ".join(response.content.decode().split())
+
+
+def test_task_list_of_a_completed_assessment_reads_completed_with_a_full_bar(
+    client, viewer, editor, assessment
+):
+    rate_everything(assessment, editor)  # the optional people section left unanswered
+    services.complete_assessment(assessment=assessment, user=editor)
+
+    response = login(client, viewer).get(assessment_url("detail", assessment))
+
+    html = response.content.decode()
+    assert '<p id="progress-text" class="mb-2">Completed: all 3 required sections</p>' in html
+    assert 'aria-valuenow="3" aria-valuemin="0" aria-valuemax="3"' in html
+    assert 'style="width: 100%"' in html
+    assert "About the people you support (optional)</a>" in html
+
+
+def test_task_list_says_review_needed_and_which_target_dates_passed(client, viewer, copied):
+    response = login(client, viewer).get(assessment_url("detail", copied))
+
+    html = words(response)
+    assert re.search(r'id="status-domain-environment" class="[^"]*">Review needed</span>', html)
+    assert re.search(r'id="status-domain-service" class="[^"]*">Not started</span>', html)
+    assert "0 of 3 required sections completed" in html
+    assert "This assessment started from “Spring 2020”" in html
+    assert html.count("The target date 31 March 2020 has passed") == 4
+    assert '<span class="fw-semibold">Know:</span> The target date 31 March 2020' in html
+
+
+def test_task_list_feed_shows_one_entry_per_save_with_names_and_dates_in_words(
+    client, viewer, make_user, organisation, assessment
+):
+    priya = make_user("priya@hillside.example", full_name="Priya Shah")
+    organisation.memberships.create(user=priya, role="editor")
+    answers = assessment.question_answers.filter(question__domain__key="environment")
+    services.save_section(
+        assessment=assessment,
+        section_key="domain-environment",
+        user=priya,
+        expected_version=0,
+        changes=[(answer, {"rating": 2, "next_steps": "Plan"}) for answer in answers[:3]],
+    )
+
+    html = words(login(client, viewer).get(assessment_url("detail", assessment)))
+
+    assert "<strong>Priya Shah</strong> saved Environment: 3 answers changed" in html
+    assert html.count("saved Environment") == 1
+    assert "<strong>owner@hillside.example</strong> started the assessment" in html
+    assert re.search(r'<time datetime="[^"]+">Today at \d\d:\d\d</time>', html)
+    assert f'href="{assessment_url("history", assessment)}"' in html
+
+
+def test_history_names_people_by_their_full_name(
+    client, viewer, make_user, organisation, assessment
+):
+    priya = make_user("priya@hillside.example", full_name="Priya Shah")
+    answer = question(assessment, "environment-know")
+    services.save_section(
+        assessment=assessment,
+        section_key="domain-environment",
+        user=priya,
+        expected_version=0,
+        changes=[(answer, {"rating": 3})],
+    )
+
+    html = words(login(client, viewer).get(assessment_url("history", assessment)))
+
+    assert "<td>Priya Shah</td> <td>Changed rating</td>" in html
+    assert "<td>owner@hillside.example</td> <td>Started the assessment</td>" in html
+
+
+def test_check_page_change_links_are_unique_and_return_to_check(
+    client, editor, assessment, edition
+):
+    html = login(client, editor).get(assessment_url("check", assessment)).content.decode()
+
+    links = re.findall(
+        r'<a href="([^"]+)">Change<span class="visually-hidden">([^<]+)</span>', html
+    )
+    texts = [text for _, text in links]
+    # Age groups, each factor, five answers of each of 8 questions, 8 statements.
+    assert len(links) == 1 + edition.factors.count() + 8 * 5 + 8
+    assert len(set(texts)) == len(texts)
+    assert " rating for Environment – Know" in texts and " rating for Content – Know" in texts
+    assert all("?return=check#" in url for url, _ in links)
+    assert "About the people you support (optional)</h2>" in html
+
+
+def test_check_page_flags_passed_target_dates_and_sections_to_review(client, editor, copied):
+    html = words(login(client, editor).get(assessment_url("check", copied)))
+
+    assert html.count("The target date 31 March 2020 has passed") == 4
+    assert html.count("<strong>Review needed.</strong>") == 3
+    environment = assessment_url("domain_section", copied, "environment")
+    assert f'<a class="alert-link" href="{environment}?return=check">Check them' in html
+
+
+def test_check_page_of_a_completed_assessment_flags_no_passed_dates(client, viewer, previous):
+    html = words(login(client, viewer).get(assessment_url("check", previous)))
+
+    assert "31 March 2020" in html
+    assert "has passed" not in html
+
+
+def test_complete_is_refused_while_copied_sections_need_review(client, editor, copied):
+    rate_everything(copied, editor)
+    login(client, editor)
+
+    refused = client.post(assessment_url("complete", copied))
+    for key in ("people", "domain-environment", "checklist"):
+        services.confirm_section_review(assessment=copied, section_key=key, user=editor)
+    completed = client.post(assessment_url("complete", copied))
+
+    html = words(refused)
+    assert refused.status_code == 200
+    assert "You need to check these before you can complete the assessment" in html
+    checklist = assessment_url("checklist_section", copied)
+    assert (
+        f'<a class="alert-link" href="{checklist}?return=check">Self-assessment checklist: Check'
+        in html
+    )
+    assert [item.section_key for item in refused.context["to_review"]] == [
+        "people",
+        "domain-environment",
+        "checklist",
+    ]
+    assert completed.url == assessment_url("completed", copied)
+
+
+def test_completed_page_says_what_happens_next(client, editor, owner, assessment):
+    complete(assessment, owner, on=datetime(2026, 12, 3, 10))
+
+    response = login(client, editor).get(assessment_url("completed", assessment))
+
+    html = words(response)
+    assert '<h1 class="display-6 fw-bold mb-3">Assessment complete</h1>' in html
+    assert f'href="{assessment_url("report", assessment)}">View the report</a>' in html
+    assert f'href="{assessment_url("report_pdf", assessment)}">Download the report as a PDF' in html
+    assert ">3 December 2027</time>" in html
+    create = reverse("assessments:create", args=[assessment.organisation.slug])
+    assert f'href="{create}?based_on={assessment.pk}">Start a new assessment from this one' in html
+
+
+def test_completed_page_tells_a_viewer_who_can_start_the_next_one(
+    client, viewer, owner, assessment
+):
+    complete(assessment, owner)
+
+    html = words(login(client, viewer).get(assessment_url("completed", assessment)))
+
+    assert "Assessment complete" in html
+    assert "an owner or editor of Hillside Academy can start the next one" in html
+    assert "?based_on=" not in html
+
+
+def test_completed_page_of_an_assessment_in_progress_goes_to_the_task_list(
+    client, viewer, assessment
+):
+    response = login(client, viewer).get(assessment_url("completed", assessment))
+
+    assert response.url == assessment_url("detail", assessment)
+
+
+@pytest.mark.parametrize(("name", "page"), [("complete", "check"), ("reopen", "detail")])
+def test_get_of_complete_or_reopen_goes_to_the_page_with_its_form(
+    client, editor, assessment, name, page
+):
+    response = login(client, editor).get(assessment_url(name, assessment))
+
+    assert response.status_code == 302
+    assert response.url == assessment_url(page, assessment)
+    assert not assessment.activity.exclude(kind=Activity.Kind.CREATED).exists()
+
+
+def test_checklist_page_introduces_the_framework_guidance_in_its_own_words(
+    client, editor, assessment, edition
+):
+    html = words(login(client, editor).get(assessment_url("checklist_section", assessment)))
+
+    intro = html.index("This checklist follows the domain sections.")
+    guidance = html.index(" ".join(edition.checklist_guidance.split()))
+    assert intro < guidance
+    assert html.index("<h1") < intro
+
+
+def test_people_section_heading_says_it_is_optional(client, editor, assessment):
+    html = words(login(client, editor).get(assessment_url("people_section", assessment)))
+
+    assert re.search(r"<h1[^>]*>About the people you support \(optional\)</h1>", html)
+
+
+def test_check_page_says_which_questions_changed_since_they_were_answered(
+    client, editor, previous, reworded
+):
+    before = previous.question_answers.get(question__key="environment-know").question.text
+    again = reworded
+
+    html = words(login(client, editor).get(assessment_url("check", again)))
+
+    assert html.count("The question has changed since you last answered it.") == 1
+    assert f"It used to read: “{before}”" in html
