@@ -35,6 +35,8 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Containers often give /dev/shm only 64 MB; Chromium's tabs then crash or stall.
+    "--disable-dev-shm-usage",
 ]
 BLOCKING_IMPACTS = {"serious", "critical"}
 E2E_DIR = Path(__file__).parent
