@@ -1,12 +1,14 @@
 """Workflows over framework content: load, export, duplicate and publish editions."""
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.validators import URLValidator, validate_slug
+from django.db import models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -136,8 +138,12 @@ def load_edition(
     - with `make_current`, it is published as the current edition and the previous current
       edition is archived, as `publish_edition` does.
 
-    Released editions must be complete (see `edition_problems`).
+    Released editions must be complete (see `edition_problems`). Every value is checked
+    first (`data_problems`): nothing is written from a file with a problem.
     """
+    problems = data_problems(data)
+    if problems:
+        raise ValidationError(problems, code="invalid")
     meta = data["edition"]
     unknown = sorted(
         {
@@ -189,6 +195,94 @@ def load_edition(
     elif status in (Edition.Status.PUBLISHED, Edition.Status.ARCHIVED):
         _release(edition, status=Edition.Status.ARCHIVED, published_at=published_at)
     return edition, True
+
+
+def data_problems(data: dict[str, Any]) -> list[str]:
+    """Every value of a data file that the database or the pages could not hold: a missing
+    key, text of the wrong type or too long for its column, control characters (one-line text
+    takes none; long text keeps newlines and tabs), keys that are not slugs, malformed URLs."""
+    meta = data.get("edition")
+    if not isinstance(meta, dict):
+        return ["edition: expected a mapping of the edition's fields."]
+    problems = _row_problems(Edition, meta, "edition", EDITION_FIELDS, ["key", "title", "version"])
+    for section, model, fields in EDITION_LISTS:
+        for where, row in _listed(data, section, problems):
+            problems += _row_problems(model, row, where, ["key", *fields], ["key"])
+    domain_fields = ["key", "name", "audience", "scope", "things_to_consider"]
+    for where, row in _listed(data, "domains", problems):
+        problems += _row_problems(Domain, row, where, domain_fields, ["key"])
+        for inner, question in _listed(row, "questions", problems, where):
+            problems += _row_problems(
+                Question, question, inner, ["key", "text"], ["key", "stage", "text"]
+            )
+    for where, row in _listed(data, "rating_guidance", problems):
+        problems += _row_problems(RatingGuidance, row, where, GUIDANCE_FIELDS, [])
+    for where, row in _listed(data, "members", problems):
+        problems += _row_problems(
+            MemberOrganisation, row, where, ["key", "name", "website", "description"], ["key"]
+        )
+        for inner, resource in _listed(row, "resources", problems, where):
+            problems += _row_problems(
+                Resource, resource, inner, ["key", "title", "url", "description"], ["key"]
+            )
+    return problems
+
+
+def _listed(data: Any, section: str, problems: list[str], where: str = ""):
+    """The rows of a list in the file, as (where, row); a row that is not a mapping is a
+    problem (appended to `problems`) and skipped."""
+    name = f"{where}.{section}" if where else section
+    rows = data.get(section, []) if isinstance(data, dict) else []
+    if not isinstance(rows, list):
+        problems.append(f"{name}: expected a list.")
+        return
+    for index, row in enumerate(rows):
+        if isinstance(row, dict):
+            yield f"{name}[{index}]", row
+        else:
+            problems.append(f"{name}[{index}]: expected a mapping.")
+
+
+def _row_problems(
+    model: type[models.Model],
+    row: dict[str, Any],
+    where: str,
+    fields: list[str],
+    required: list[str],
+) -> list[str]:
+    problems = [f"{where}.{name}: missing (required)." for name in required if name not in row]
+    for name in fields:
+        value = row.get(name)
+        field = model._meta.get_field(name)
+        if value is None or isinstance(field, models.JSONField):
+            continue
+        if not isinstance(value, str):
+            problems.append(f"{where}.{name}: expected text, got {type(value).__name__}.")
+            continue
+        if field.max_length and len(value) > field.max_length:
+            problems.append(
+                f"{where}.{name}: {len(value):,} characters; at most {field.max_length:,}."
+            )
+        kept = "\n\r\t" if isinstance(field, models.TextField) else ""
+        refused = sorted(
+            {c for c in value if unicodedata.category(c) in ("Cc", "Cs") and c not in kept}
+        )
+        if refused:
+            codes = ", ".join(f"U+{ord(c):04X}" for c in refused)
+            problems.append(f"{where}.{name}: contains control characters ({codes}).")
+        for kind, validator, label in (
+            (models.SlugField, validate_slug, "key (letters, numbers, - and _)"),
+            (models.URLField, _url, "URL"),
+        ):
+            if isinstance(field, kind) and value:
+                try:
+                    validator(value)
+                except ValidationError:
+                    problems.append(f"{where}.{name}: {value[:80]!r} is not a valid {label}.")
+    return problems
+
+
+_url = URLValidator()
 
 
 def _blank(field: str) -> Any:

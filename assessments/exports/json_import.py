@@ -1,9 +1,15 @@
-"""Reading an assessment's JSON export back, on this or another installation."""
+"""Reading an assessment's JSON export back, on this or another installation.
 
+A file is trusted for nothing: its shape, then every value (lengths, characters, dates, a status
+that agrees with its timestamps) and its keys are checked before anything is written, and every
+problem is listed at once.
+"""
+
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -25,6 +31,7 @@ from assessments.models import (
     Section,
 )
 from assessments.walkthrough import services
+from assessments.walkthrough.forms import ChecklistAnswerForm, FactorAnswerForm, QuestionAnswerForm
 from assessments.walkthrough.specs import for_assessment
 from framework.models import ChecklistStatement, Domain, Edition, Factor, Question
 
@@ -61,7 +68,7 @@ def _or_null(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
 
 
 # Each field: (check, what it must be, required). A missing optional field takes its blank
-# value (empty text, null). Lengths are not checked: a file holds what an installation saved.
+# value (empty text, null). Values (lengths, characters, dates) are checked by `value_problems`.
 Spec = dict[str, tuple[Callable[[Any], bool], str, bool]]
 KEY = (_is_text, "text (a key)", True)
 TEXT = (_is_text, "text", False)
@@ -136,23 +143,24 @@ def import_assessment(*, data: Any, organisation: Organisation) -> Assessment:
     problems = file_problems(data)
     if problems:
         raise ValidationError(problems, code="invalid")
+    problems = value_problems(data)
     edition_key = data["edition"]["key"]
     edition = Edition.objects.filter(key=edition_key).first()
     if edition is None:
-        raise ValidationError(
+        problems.append(
             f"The edition “{edition_key}” of the framework is not installed here. Load it "
             "first with `python manage.py load_framework FILE`, where FILE is that edition's "
-            f"data file (`export_framework --edition {edition_key}` writes one).",
-            code="edition",
+            f"data file (`export_framework --edition {edition_key}` writes one)."
         )
-    if edition.is_draft:
-        raise ValidationError(
-            f"The edition “{edition_key}” is a draft here; assessments use a published edition.",
-            code="draft",
+    elif edition.is_draft:
+        problems.append(
+            f"The edition “{edition_key}” is a draft here; assessments use a published edition."
         )
-    content = _content(edition, data)
-    if content.problems:
-        raise ValidationError(content.problems, code="keys")
+    else:
+        content = _content(edition, data)
+        problems += content.problems
+    if problems:
+        raise ValidationError(problems, code="invalid")
     return _create(data, organisation=organisation, edition=edition, content=content)
 
 
@@ -184,6 +192,146 @@ def file_problems(data: Any) -> list[str]:
         for index, row in enumerate(rows):
             problems += _check(row, spec, f"{name}[{index}]")
     return problems
+
+
+# Longest text a file may hold per field: the model's column, or for free text the limit the
+# walk-through's forms set (so an imported answer is one that could have been typed here).
+def _form_limit(form: type, field: str) -> int:
+    return form.base_fields[field].max_length
+
+
+def _column_limit(model: type, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+ANSWER_LIMIT = max(
+    _form_limit(QuestionAnswerForm, "current_practice"),
+    _form_limit(QuestionAnswerForm, "next_steps"),
+    _form_limit(FactorAnswerForm, "note"),
+    _form_limit(ChecklistAnswerForm, "comment"),
+)
+# (field, longest, multi-line). Multi-line text (answers, and the history's old and new values)
+# may keep newlines and tabs; one-line text (titles, names, keys) may not, nor may it carry
+# bidirectional overrides, which would reorder what a page shows around it.
+EMAIL_LIMIT = 254
+LIMITS: dict[str, list[tuple[str, int, bool]]] = {
+    "edition": [("key", _column_limit(Edition, "key"), False)],
+    "assessment": [
+        ("title", _column_limit(Assessment, "title"), False),
+        ("created_by", EMAIL_LIMIT, False),
+        ("completed_by", EMAIL_LIMIT, False),
+    ],
+    "factors": [
+        ("factor", 80, False),
+        ("note", _form_limit(FactorAnswerForm, "note"), True),
+    ],
+    "questions": [
+        ("domain", 80, False),
+        ("question", 80, False),
+        ("current_practice", _form_limit(QuestionAnswerForm, "current_practice"), True),
+        ("next_steps", _form_limit(QuestionAnswerForm, "next_steps"), True),
+        ("action_owner", _column_limit(QuestionAnswer, "action_owner"), False),
+    ],
+    "checklist": [
+        ("statement", 80, False),
+        ("comment", _form_limit(ChecklistAnswerForm, "comment"), True),
+    ],
+    "activity": [
+        ("user", EMAIL_LIMIT, False),
+        ("section", _column_limit(Activity, "section_key"), False),
+        ("item", _column_limit(Activity, "item"), False),
+        ("item_key", _column_limit(Activity, "item_key"), False),
+        ("field", _column_limit(Activity, "field"), False),
+        ("field_name", _column_limit(Activity, "field_name"), False),
+        ("old", ANSWER_LIMIT, True),
+        ("new", ANSWER_LIMIT, True),
+    ],
+}
+# Times an export can hold: none before this tool's framework existed, none in the future
+# (a day's grace for clocks). Target dates: four-digit years, as the walk-through takes them,
+# but none so late that a year added to it (a review due) leaves what Python and the database
+# can hold.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+CLOCK_GRACE = timedelta(days=1)
+TARGET_DATES = (date(1900, 1, 1), date(2999, 12, 31))
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+KEPT_IN_ANSWERS = frozenset("\n\r\t")
+
+
+def value_problems(data: dict[str, Any]) -> list[str]:
+    """What is wrong with the values of a file whose shape is right (see `file_problems`):
+    text too long or carrying control characters, dates the site cannot hold, and a status
+    that disagrees with its timestamps."""
+    problems = []
+    for where, row in _rows(data):
+        for field, limit, multiline in LIMITS[where.split("[")[0]]:
+            value = row.get(field)
+            if isinstance(value, str):
+                problems += _text_problems(f"{where}.{field}", value, limit, multiline)
+    latest = timezone.now() + CLOCK_GRACE
+    meta = data["assessment"]
+    times = [("assessment.created_at", meta["created_at"])]
+    times += [("assessment.completed_at", meta["completed_at"])] if meta.get("completed_at") else []
+    times += [(f"activity[{i}].at", row["at"]) for i, row in enumerate(data.get("activity", []))]
+    for where, value in times:
+        if not EARLIEST <= datetime.fromisoformat(value) <= latest:
+            problems.append(
+                f"{where}: {value} is not a time this file can hold "
+                f"(from {EARLIEST:%Y-%m-%d} until now)."
+            )
+    for index, row in enumerate(data.get("questions", [])):
+        target = row.get("target_date")
+        if target and not TARGET_DATES[0] <= date.fromisoformat(target) <= TARGET_DATES[1]:
+            problems.append(
+                f"questions[{index}].target_date: {target} is outside the dates an action can "
+                f"have ({TARGET_DATES[0]} to {TARGET_DATES[1]})."
+            )
+    problems += _status_problems(meta)
+    return problems
+
+
+def _rows(data: dict[str, Any]):
+    yield "edition", data["edition"]
+    yield "assessment", data["assessment"]
+    for name in LISTS:
+        for index, row in enumerate(data.get(name, [])):
+            yield f"{name}[{index}]", row
+
+
+def _text_problems(where: str, value: str, limit: int, multiline: bool) -> list[str]:
+    problems = []
+    if len(value) > limit:
+        problems.append(f"{where}: {len(value):,} characters; at most {limit:,} are allowed.")
+    kept = KEPT_IN_ANSWERS if multiline else frozenset()
+    refused = sorted(
+        {
+            char
+            for char in value
+            if (unicodedata.category(char) in ("Cc", "Cs") and char not in kept)
+            or (not multiline and char in BIDI_CONTROLS)
+        }
+    )
+    if refused:
+        names = ", ".join(f"U+{ord(char):04X}" for char in refused)
+        what = "control characters" if multiline else "control, line-break or direction characters"
+        problems.append(f"{where}: contains {what} that text here cannot hold ({names}).")
+    return problems
+
+
+def _status_problems(meta: dict[str, Any]) -> list[str]:
+    completed_at = _parse_datetime(meta.get("completed_at"))
+    if meta["status"] == Assessment.Status.COMPLETED:
+        if completed_at is None:
+            return ["assessment.completed_at: a completed assessment needs its completion time."]
+        if completed_at < datetime.fromisoformat(meta["created_at"]):
+            return ["assessment.completed_at: the assessment was completed before it was started."]
+        return []
+    if completed_at is not None or meta.get("completed_by"):
+        return [
+            "assessment.completed_at: an assessment in progress has no completion time nor "
+            "anyone who completed it."
+        ]
+    return []
 
 
 def _check(row: Any, spec: Spec, where: str) -> list[str]:

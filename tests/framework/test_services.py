@@ -525,3 +525,83 @@ def test_publish_edition_incomplete_keeps_the_key_and_version_it_had(edition):
         "1.0 revision",
         Edition.Status.DRAFT,
     )
+
+
+def test_load_framework_refuses_a_35_kb_alias_bomb_in_an_edition_file(framework_data, tmp_path):
+    """A real edition file whose working group expands, through nested aliases, into 9⁸ (43
+    million) strings: refused before anything is built from it, and nothing is written."""
+    data = under_another_key(framework_data, "bomb")
+    data["edition"] |= {"status": "draft", "working_group": "BOMB"}
+    data["members"] = data["members"][:8]
+    anchors = ["bombs:", '  a0: &a0 ["lol"]']
+    anchors += [f"  a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 9)]
+    text = "\n".join(anchors) + "\n" + dump_data_file(data).replace("BOMB", "*a8")
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert 30_000 < path.stat().st_size < 40_000
+    before = releases()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("load_framework", str(path))
+
+    assert str(raised.value).splitlines()[1:] == [
+        f"  - {path} uses YAML aliases or anchors (& or *); write each value out in full."
+    ]
+    assert releases() == before
+
+
+def test_load_framework_refuses_an_oversized_file_with_one_clear_error(framework_data, tmp_path):
+    path = tmp_path / "huge.yaml"
+    note = "x" * 100
+    data = under_another_key(framework_data) | {"notes": [note] * 25_000}
+    path.write_text(dump_data_file(data), encoding="utf-8")
+    before = releases()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("load_framework", str(path))
+
+    assert str(raised.value) == (
+        f"Could not load {path}; nothing was loaded.\n  - {path} is larger than 2 MB; "
+        "a framework data file is far smaller."
+    )
+    assert releases() == before
+
+
+def test_load_framework_lists_every_value_it_cannot_hold_and_loads_nothing(
+    framework_data, tmp_path
+):
+    data = under_another_key(framework_data, "faulty")
+    data["edition"]["title"] = "T" * 201
+    data["stages"][0]["name"] = "Under\x00stand"
+    data["domains"][0]["key"] = "environment/../x"
+    data["domains"][1]["questions"][0].pop("text")
+    data["members"][0]["resources"][0]["url"] = "javascript:alert(1)"
+    data["factors"][0] = "not a mapping"
+    path = tmp_path / "faulty.yaml"
+    path.write_text(dump_data_file(data), encoding="utf-8")
+    before = releases()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("load_framework", str(path))
+
+    assert str(raised.value).splitlines() == [
+        f"Could not load {path}; nothing was loaded.",
+        "  - edition.title: 201 characters; at most 200.",
+        "  - stages[0].name: contains control characters (U+0000).",
+        "  - factors[0]: expected a mapping.",
+        "  - domains[0].key: 'environment/../x' is not a valid key (letters, numbers, - and _).",
+        "  - domains[1].questions[0].text: missing (required).",
+        "  - members[0].resources[0].url: 'javascript:alert(1)' is not a valid URL.",
+    ]
+    assert releases() == before
+
+
+def test_load_edition_keeps_line_breaks_in_long_text(framework_data):
+    data = under_another_key(framework_data, "line-breaks")
+    data["domains"][0]["things_to_consider"] = "First\r\n\tSecond"
+
+    edition, _ = load_edition(data=data)
+
+    assert edition.domains.get(key=data["domains"][0]["key"]).things_to_consider == (
+        "First\r\n\tSecond"
+    )

@@ -2,11 +2,15 @@
 
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.exports import json_import
 from assessments.models import Organisation
+
+# An export of the largest assessment, every answer at its longest, is about 1 MB.
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class Command(BaseCommand):
@@ -26,10 +30,18 @@ class Command(BaseCommand):
         organisation = Organisation.objects.filter(slug=org).first()
         if organisation is None:
             raise CommandError(f"There is no organisation with the slug “{org}”.")
+        limit = getattr(settings, "ASSESSMENT_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
         try:
-            with open(file, encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            with open(file, "rb") as handle:
+                raw = handle.read(limit + 1)
+            if len(raw) > limit:
+                raise CommandError(
+                    f"Could not import {file}; nothing was created.\n  - The file is larger "
+                    f"than {limit:,} bytes: it is not an assessment export. "
+                    "(ASSESSMENT_IMPORT_MAX_BYTES sets the limit.)"
+                )
+            data = json.loads(raw.decode("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
             raise CommandError(f"Could not read {file}: {error}") from error
         try:
             assessment = json_import.import_assessment(data=data, organisation=organisation)

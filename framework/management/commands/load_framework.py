@@ -24,7 +24,8 @@ class Command(BaseCommand):
         try:
             edition, created = load_edition(data=read_data_file(file), make_current=make_current)
         except ValidationError as error:
-            raise CommandError(f"Could not load {file}: {' '.join(error.messages)}") from error
+            problems = "\n".join(f"  - {message}" for message in error.messages)
+            raise CommandError(f"Could not load {file}; nothing was loaded.\n{problems}") from error
         except (OSError, KeyError) as error:
             raise CommandError(f"Could not load {file}: {error}") from error
         if created:
