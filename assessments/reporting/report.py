@@ -24,6 +24,7 @@ from assessments.models import (
 )
 from assessments.reporting import charts, scoring
 from assessments.reporting.queries import previous_assessment
+from framework import cache
 from framework.models import Domain, MemberOrganisation, Resource, Stage
 
 HOW_SCORES_WORK = (
@@ -373,6 +374,17 @@ def _participants(assessment: Assessment) -> list[Participant]:
     return sorted(people, key=lambda person: person.name.casefold())
 
 
+def _members(edition) -> list[MemberOrganisation]:
+    """The edition's member organisations with their resources and the resources' tags: the
+    same for every report on a released edition, so read once per process (framework.cache)."""
+    tags = Prefetch("resources", queryset=Resource.objects.prefetch_related(*RESOURCE_TAGS))
+    return list(
+        cache.released(
+            edition, "report-members", lambda: tuple(edition.members.prefetch_related(tags))
+        )
+    )
+
+
 def _signposting(assessment, answers, checklist, stages):
     """Resources for the stages, statements and domains rated Poorly or Moderately, by stage.
 
@@ -384,8 +396,7 @@ def _signposting(assessment, answers, checklist, stages):
     weak_stages = {a.question.stage_id for a in answers if a.rating in weak}
     weak_domains = {a.question.domain_id for a in answers if a.rating in weak}
     weak_statements = {a.statement_id for a in checklist if a.rating in weak}
-    tags = Prefetch("resources", queryset=Resource.objects.prefetch_related(*RESOURCE_TAGS))
-    members = list(assessment.edition.members.prefetch_related(tags))
+    members = _members(assessment.edition)
     if not (weak_stages or weak_domains or weak_statements):
         return [], True, members
     # The weakest stage first: a resource is listed under the weakest stage it helps with.

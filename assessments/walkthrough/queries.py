@@ -28,6 +28,7 @@ from assessments.walkthrough.specs import (
     for_assessment,
     titles,
 )
+from framework import cache
 from framework.models import Domain, Edition, Factor, RatingGuidance
 
 
@@ -342,7 +343,12 @@ def activity_feed(
 def rating_guidance(edition: Edition) -> dict[str | None, list[RatingGuidance]]:
     """The edition's guidance on what Poorly, Moderately and Well mean, in one query: by stage
     key, and under None for the checklist, each list in rating order. The tool's own guidance,
-    not framework text; a stage without any is missing from the dict."""
+    not framework text; a stage without any is missing from the dict. Read once per process
+    for a released edition (framework.cache): the result is shared, never change it."""
+    return cache.released(edition, "rating-guidance", lambda: _rating_guidance(edition))
+
+
+def _rating_guidance(edition: Edition) -> dict[str | None, list[RatingGuidance]]:
     guidance: dict[str | None, list[RatingGuidance]] = {}
     for row in RatingGuidance.objects.filter(edition=edition).select_related("stage"):
         guidance.setdefault(row.stage.key if row.stage else None, []).append(row)

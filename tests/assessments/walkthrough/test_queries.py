@@ -4,6 +4,7 @@ from assessments.models import Rating, display_name
 from assessments.organisations.services import update_profile
 from assessments.walkthrough import queries, services
 from assessments.walkthrough.specs import for_assessment
+from framework import cache
 from framework.models import Edition
 from framework.services import duplicate_edition
 from tests.assessments.factories import assessment_url, rate, rate_everything
@@ -13,6 +14,7 @@ from tests.assessments.walkthrough.conftest import PASSED
 def test_rating_guidance_reads_every_stage_and_the_checklist_in_one_query(
     edition, django_assert_num_queries
 ):
+    cache.clear()  # read from the database, not from an earlier test's read
     with django_assert_num_queries(1):
         guidance = queries.rating_guidance(edition)
         stage_names = {key: rows[0].stage.name for key, rows in guidance.items() if key}
@@ -38,6 +40,26 @@ def test_rating_guidance_is_the_edition_s_own(edition):
     assert "learn" not in queries.rating_guidance(draft)
     assert "learn" in queries.rating_guidance(edition)
     assert queries.rating_guidance(Edition.objects.create(key="bare", title="B", version="1")) == {}
+
+
+def test_rating_guidance_of_a_released_edition_is_read_once(edition, django_assert_num_queries):
+    cache.clear()
+    first = queries.rating_guidance(edition)
+    same_edition = Edition.objects.get(pk=edition.pk)
+
+    with django_assert_num_queries(0):
+        again = queries.rating_guidance(same_edition)
+
+    assert again == first
+
+
+def test_rating_guidance_of_a_draft_is_never_served_stale(edition):
+    draft = duplicate_edition(edition=edition)
+    assert "learn" in queries.rating_guidance(draft)
+
+    draft.rating_guidance.filter(stage__key="learn").delete()
+
+    assert "learn" not in queries.rating_guidance(draft)
 
 
 # --- Task list ---------------------------------------------------------------------------------
