@@ -1,60 +1,62 @@
-"""Files kept for assessments: the stored PDF of each completed report.
+"""Files kept for assessments: the stored PDFs of their reports.
 
-Reporting writes them (`reporting.pdf`); the walk-through and organisation workflows throw them
-away when what they show stops being true (an assessment reopened or deleted, an organisation
-deleted). Both sides come here, so neither imports the other.
+Every file goes through Django's storage API (`default_storage`): the disk under MEDIA_ROOT by
+default, an S3-compatible object store with STORAGE_BACKEND=s3, so any number of app servers and
+workers share them. Reporting writes them (`reporting.tasks`); the walk-through and organisation
+workflows throw them away when what they show stops being true (an assessment reopened or
+deleted, an organisation deleted). Both sides come here, so neither imports the other.
 """
 
-import os
-import tempfile
 from collections.abc import Iterable
-from datetime import UTC
-from pathlib import Path
 
-from django.conf import settings
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
 from django.db import transaction
 
-from assessments.models import Assessment
+from assessments.models import PdfRender
 
 STORE = "reports"
 
 
-def stored_pdf_path(assessment: Assessment) -> Path | None:
-    """Where the PDF of a completed assessment is kept; None for a draft (never stored)."""
-    if not assessment.is_locked or assessment.completed_at is None:
-        return None
-    completed = assessment.completed_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    return _store() / f"assessment-{assessment.pk}-{completed}.pdf"
+def pdf_name(*, assessment_id: int, state_key: str) -> str:
+    """Where the PDF of one state of an assessment's report is kept: a new state, a new name,
+    so a reader never gets a file of another state."""
+    return f"{STORE}/assessment-{assessment_id}-{state_key}.pdf"
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write a file so that readers see the whole old file, the whole new one or none: never a
-    half-written PDF."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pdf")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def save_pdf(*, name: str, content: bytes) -> str:
+    """Store a PDF; returns the name it was stored under (the storage may change it when the
+    name is taken). Raises whatever the storage raises when it cannot write (OSError on disk,
+    botocore errors for S3): the caller reports it."""
+    return default_storage.save(name, ContentFile(content))
+
+
+def open_pdf(name: str) -> File:
+    return default_storage.open(name, "rb")
+
+
+def pdf_exists(name: str) -> bool:
+    return bool(name) and default_storage.exists(name)
+
+
+def delete_on_commit(names: Iterable[str]) -> None:
+    """Delete these files once the surrounding transaction commits: a rolled-back change must
+    leave them in place."""
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(lambda: delete_now(names))
+
+
+def delete_now(names: Iterable[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def discard_stored_pdfs(assessment_ids: Iterable[int]) -> None:
-    """Delete every stored PDF of these assessments (of any completion), once the surrounding
-    transaction commits: a rolled-back reopen or delete must leave the file in place."""
-    ids = list(assessment_ids)
-    if ids:
-        transaction.on_commit(lambda: _delete_pdfs(ids))
-
-
-def _delete_pdfs(assessment_ids: list[int]) -> None:
-    store = _store()
-    for pk in assessment_ids:
-        for path in store.glob(f"assessment-{pk}-*.pdf"):
-            path.unlink(missing_ok=True)
-
-
-def _store() -> Path:
-    return Path(settings.MEDIA_ROOT) / STORE
+    """Forget every PDF of these assessments (of any state): their rows go now, their files
+    once the surrounding transaction commits. A render still running finds its row gone and
+    throws its file away."""
+    renders = PdfRender.objects.filter(assessment_id__in=list(assessment_ids))
+    names = list(renders.exclude(file_name="").values_list("file_name", flat=True))
+    renders.delete()
+    delete_on_commit(names)

@@ -116,12 +116,16 @@ def _max_rss_mib() -> float:
 def _serve_cached(assessment, requests: int) -> list[float]:
     """Milliseconds for the real view to answer with the stored file (read in full)."""
     from django.contrib.auth import get_user_model
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.urls import reverse
 
-    from assessments.reporting.pdf import pdf_for
+    from assessments.reporting.tasks import request_pdf
 
-    pdf_for(assessment)  # render and store once
+    # Render and store once, inline (no worker runs here); the requests then serve the file.
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    ):
+        request_pdf(assessment=assessment)
     client = Client()
     client.force_login(get_user_model().objects.get(email="demo@example.com"))
     url = reverse("assessments:report_pdf", args=[assessment.organisation.slug, assessment.pk])

@@ -2,24 +2,22 @@
 comparison of two assessments. The report and its PDF come from one context builder,
 `report.build_report`."""
 
-import io
-from pathlib import Path
-
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from assessments import access
+from assessments import access, storage
 from assessments.access import assessment_of, get_assessment, get_membership
-from assessments.models import Organisation
+from assessments.models import Organisation, PdfRender
 from assessments.reporting import charts, queries
 from assessments.reporting.comparison import compare
 from assessments.reporting.forms import CompareForm
-from assessments.reporting.pdf import pdf_filename, pdf_for
+from assessments.reporting.pdf import pdf_filename
 from assessments.reporting.queries import AssessmentSummary, previous_assessment
 from assessments.reporting.report import build_report
+from assessments.reporting.tasks import MAX_ATTEMPTS, request_pdf
 
 # --- Dashboard -----------------------------------------------------------------------------
 
@@ -109,13 +107,31 @@ def report(request: HttpRequest, org: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_pdf(request: HttpRequest, org: str, pk: int) -> FileResponse:
-    _, assessment = get_assessment(request, org, pk)
-    pdf = pdf_for(assessment)
-    file = pdf.open("rb") if isinstance(pdf, Path) else io.BytesIO(pdf)
-    return FileResponse(
-        file, as_attachment=True, filename=pdf_filename(assessment), content_type="application/pdf"
-    )
+def report_pdf(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """The stored PDF of the report's current state; until the worker has stored it, a page
+    that says so and asks again every two seconds (a meta refresh: no JavaScript needed), unless
+    the reader turned that off (?refresh=off)."""
+    membership, assessment = get_assessment(request, org, pk)
+    job = request_pdf(assessment=assessment, retry_failed=request.GET.get("retry") == "1")
+    if job.status == PdfRender.Status.DONE:
+        return FileResponse(
+            storage.open_pdf(job.file_name),
+            as_attachment=True,
+            filename=pdf_filename(assessment),
+            content_type="application/pdf",
+        )
+    context = {
+        "membership": membership,
+        "organisation": assessment.organisation,
+        "assessment": assessment,
+        "job": job,
+        "failed": job.status == PdfRender.Status.FAILED,
+        "can_retry": job.retry_from is not None and job.retry_from <= timezone.now(),
+        "auto_refresh": job.status != PdfRender.Status.FAILED
+        and request.GET.get("refresh") != "off",
+        "max_attempts": MAX_ATTEMPTS,
+    }
+    return render(request, "assessments/report/pdf_preparing.html", context)
 
 
 # --- Comparison -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Model
+from django.dispatch import Signal
 from django.utils import timezone
 
 from assessments import storage
@@ -328,6 +329,11 @@ def confirm_section_review(
     return True
 
 
+# Sent with `assessment_id` once a completion is committed. Reporting receives it (connected in
+# AssessmentsConfig.ready) to queue the report's PDF; the walk-through cannot import reporting.
+assessment_completed = Signal()
+
+
 @transaction.atomic
 def complete_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
     """Lock a finished assessment; raises ValidationError listing what is missing: sections
@@ -347,6 +353,10 @@ def complete_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> As
     assessment.completed_by = user
     assessment.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
     Activity.objects.create(assessment=assessment, kind=Activity.Kind.COMPLETED, user=user)
+    transaction.on_commit(
+        lambda: assessment_completed.send(sender=Assessment, assessment_id=assessment.pk),
+        robust=True,
+    )
     return assessment
 
 

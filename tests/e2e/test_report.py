@@ -24,7 +24,7 @@ from assessments.management.commands.seed_demo import (
     DEMO_PASSWORD,
     DEMO_SLUG,
 )
-from assessments.models import Assessment, Membership, Organisation, Role
+from assessments.models import Assessment, Membership, Organisation, PdfRender, Role
 
 # Rendering a PDF takes a second or two, far more on a busy machine (ms).
 PDF_TIMEOUT = 120_000
@@ -39,8 +39,13 @@ VIEWER_PASSWORD = "a-long-and-unusual-passphrase"
 
 
 @pytest.fixture
-def demo(edition) -> Organisation:
+def demo(edition, settings) -> Organisation:
+    """The demo organisation, with no PDF stored or queued yet: its completions would queue
+    two renders, which these tests do not need (the PDF tests ask for theirs)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     call_command("seed_demo", "--allow-known-password", stdout=io.StringIO())
+    PdfRender.objects.all().delete()
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     return Organisation.objects.get(slug=DEMO_SLUG)
 
 
@@ -112,6 +117,37 @@ def test_report_pdf_downloads_with_its_text(page: Page, demo: Organisation, log_
     for statement in statements:
         assert words(statement) in text, statement
     assert ACTION in text
+
+
+def test_report_pdf_is_prepared_by_the_worker_while_a_page_waits_for_it(
+    page: Page, demo: Organisation, assert_accessible, log_in, settings, tmp_path: Path
+):
+    """With the production queue, the link shows an accessible page that refreshes itself
+    (no JavaScript needed) until the worker has stored the PDF; then the download starts."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    draft = assessment(demo, DRAFT_TITLE)
+    log_in(DEMO_OWNER_EMAIL, DEMO_PASSWORD)
+    page.goto(report_url(draft))
+
+    page.get_by_role("link", name="Download PDF").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preparing your PDF")
+    expect(page.get_by_role("status")).to_contain_text("checks again every few seconds")
+    expect(page.get_by_role("link", name="read the report on screen")).to_be_visible()
+    # axe flags any timed refresh (WCAG 2.2.1, which allows one the reader can turn off): the
+    # page is checked in full once the reader has turned it off.
+    page.get_by_role("link", name="Stop checking automatically").click()
+    expect(page.get_by_role("status")).to_contain_text("Check again in a moment")
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    assert_accessible(page)
+    page.goto(report_url(draft).replace("report/", "report.pdf"))  # checking automatically
+    with page.expect_download(timeout=PDF_TIMEOUT) as info:
+        call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", "-v", "0")
+    path = tmp_path / "draft.pdf"
+    info.value.save_as(path)
+    text = words("\n".join(p.extract_text() for p in PdfReader(path).pages))
+    assert "Draft — not yet completed" in text
+    assert DRAFT_TITLE in text
 
 
 def test_draft_report_is_marked_draft_and_is_accessible(

@@ -1,8 +1,10 @@
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -10,7 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import storage
-from assessments.models import Assessment, Invitation, Membership, Organisation, Role
+from assessments.models import (
+    Assessment,
+    Invitation,
+    Membership,
+    Organisation,
+    PdfRender,
+    Role,
+)
 from assessments.organisations import services as organisation_services
 from tests.assessments.factories import complete
 
@@ -409,31 +418,55 @@ def test_invitation_offers_anonymous_users_login_and_signup(client, invitation_u
     assert "Accept invitation" not in html
 
 
-def test_invitation_shows_organisation_role_and_invited_address(client, invitation_url, outsider):
-    client.force_login(outsider)
+def test_invitation_shows_organisation_role_and_invited_address(client, invitation_url, invitee):
+    client.force_login(invitee)
 
     html = client.get(invitation_url).content.decode()
 
     assert "Hillside Academy" in html
     assert "Viewer" in html
-    assert "This invitation was sent to <strong" in html
     assert "new@hillside.example" in html
     assert "Accept invitation</button>" in html
 
 
-def test_accepting_invitation_adds_membership_and_opens_dashboard(
+def test_invitation_for_another_address_says_which_partly_hidden_and_cannot_be_accepted(
     client, organisation, invitation_url, outsider
 ):
     client.force_login(outsider)
 
+    page = client.get(invitation_url).content.decode()
+    response = client.post(invitation_url)
+
+    assert "This invitation is for another email address" in page
+    assert 'It was sent to <strong class="text-break">n•••@hillside.example</strong>' in page
+    assert "new@hillside.example" not in page
+    assert "Accept invitation</button>" not in page
+    assert f'<input type="hidden" name="next" value="{invitation_url}">' in page
+    assert "This invitation is for another email address" in response.content.decode()
+    assert not organisation.memberships.filter(user=outsider).exists()
+    assert Invitation.objects.get().is_usable
+
+
+def test_invitation_hides_the_address_from_anonymous_holders_of_the_link(client, invitation_url):
+    html = client.get(invitation_url).content.decode()
+
+    assert "n•••@hillside.example" in html
+    assert "new@hillside.example" not in html
+
+
+def test_accepting_invitation_adds_membership_and_opens_dashboard(
+    client, organisation, invitation_url, invitee
+):
+    client.force_login(invitee)
+
     response = client.post(invitation_url)
 
     assert response.url == reverse("assessments:dashboard", args=[organisation.slug])
-    assert organisation.memberships.get(user=outsider).role == Role.VIEWER
+    assert organisation.memberships.get(user=invitee).role == Role.VIEWER
 
 
-def test_invitation_link_works_once(client, organisation, invitation_url, outsider, make_user):
-    client.force_login(outsider)
+def test_invitation_link_works_once(client, organisation, invitation_url, invitee, make_user):
+    client.force_login(invitee)
     client.post(invitation_url)
     client.force_login(make_user("another@elsewhere.example"))
 
@@ -444,14 +477,14 @@ def test_invitation_link_works_once(client, organisation, invitation_url, outsid
     assert organisation.memberships.count() == 4
 
 
-def test_expired_invitation_is_refused(client, organisation, invitation_url, outsider):
+def test_expired_invitation_is_refused(client, organisation, invitation_url, invitee):
     Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
-    client.force_login(outsider)
+    client.force_login(invitee)
 
     response = client.post(invitation_url)
 
     assert response.status_code == 410
-    assert not organisation.memberships.filter(user=outsider).exists()
+    assert not organisation.memberships.filter(user=invitee).exists()
 
 
 @pytest.mark.django_db
@@ -570,8 +603,11 @@ def test_owner_deletes_the_organisation_with_its_rows_and_stored_pdfs(
     client, organisation, owner, assessment, django_capture_on_commit_callbacks
 ):
     completed = complete(assessment, owner)
-    stored = storage.stored_pdf_path(completed)
-    storage.write_atomically(stored, b"%PDF-1.7 stored report")
+    name = storage.save_pdf(name="reports/stored.pdf", content=b"%PDF-1.7 stored report")
+    PdfRender.objects.create(
+        assessment=completed, state_key="k", status=PdfRender.Status.DONE, file_name=name
+    )
+    stored = Path(default_storage.path(name))
     organisation_services.invite_member(
         organisation=organisation, email="new@hillside.example", role=Role.VIEWER, invited_by=owner
     )
@@ -735,15 +771,15 @@ def test_invitee_declines_without_an_account(client, owner, pending):
     assert "Invite again<span" in members
 
 
-def test_declined_invitation_cannot_be_accepted(client, organisation, pending, outsider):
+def test_declined_invitation_cannot_be_accepted(client, organisation, pending, invitee):
     invitation, link = pending
     client.post(reverse("assessments:decline_invitation", args=[link.split("/")[2]]))
-    client.force_login(outsider)
+    client.force_login(invitee)
 
     response = client.post(link)
 
     assert response.status_code == 410
-    assert not organisation.memberships.filter(user=outsider).exists()
+    assert not organisation.memberships.filter(user=invitee).exists()
 
 
 def test_get_of_the_decline_url_goes_to_the_invitation(client, pending):

@@ -1,5 +1,6 @@
 """The report as a PDF, read back with pypdf: pages, contents, running text, hostile answers,
-the download's headers, and the stored file of a completed assessment."""
+the download's headers, and the stored files: kept for a state of the report, thrown away when
+the state changes, the assessment is reopened or deleted."""
 
 import io
 import logging
@@ -13,29 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from assessments import storage
-from assessments.models import Assessment, Organisation
-from assessments.reporting import pdf
+from assessments.models import Assessment, Organisation, PdfRender
+from assessments.reporting import pdf, tasks
 from assessments.reporting.report import build_report
 from assessments.walkthrough import services
-from tests.assessments.factories import assessment_url, fill
+from tests.assessments.factories import fill
+from tests.assessments.reporting.pdfs import DRAFT, download, pages_of, stored_files, stored_path
 
-DRAFT = "Draft — not yet completed"
 HOSTILE = "<script>alert(1)</script> Ŵŵ Ŷŷ 😀🎉"
 CONTENTS_LINE = re.compile(r"^(?P<title>\S.*?)\s*\.{3,}\s*(?P<page>\d+)$")
-
-
-def download(client, user, assessment: Assessment):
-    client.force_login(user)
-    response = client.get(assessment_url("report_pdf", assessment))
-    assert response.status_code == 200
-    return response, b"".join(response.streaming_content)
-
-
-def pages_of(content: bytes) -> list[str]:
-    """Each page's text, with runs of white space made single spaces."""
-    reader = PdfReader(io.BytesIO(content))
-    return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
 def render(assessment: Assessment) -> list[str]:
@@ -199,54 +186,51 @@ def test_pdf_of_a_completed_assessment_is_stored_and_served_again(
     client, viewer, completed, monkeypatch
 ):
     _, first = download(client, viewer, completed)
-    stored = storage.stored_pdf_path(completed)
-    assert stored.read_bytes() == first
+    assert stored_path(completed).read_bytes() == first
 
     def render_again(report):
         raise AssertionError("The stored PDF should be served, not rendered again.")
 
-    monkeypatch.setattr(pdf, "render_report_pdf", render_again)
+    monkeypatch.setattr(tasks, "render_report_pdf_limited", render_again)
     _, second = download(client, viewer, completed)
 
     assert second == first
 
 
 def test_reopening_throws_the_stored_pdf_away(
-    client, owner, completed, django_capture_on_commit_callbacks
+    client, owner, completed, settings, django_capture_on_commit_callbacks
 ):
     download(client, owner, completed)
-    stored = storage.stored_pdf_path(completed)
-    assert stored.exists()
+    stored = stored_path(completed)
 
     with django_capture_on_commit_callbacks(execute=True):
         reopened = services.reopen_assessment(assessment=completed, user=owner)
 
     assert not stored.exists()
-    assert storage.stored_pdf_path(reopened) is None
+    assert not PdfRender.objects.filter(assessment=completed).exists()
     _, content = download(client, owner, reopened)
     assert DRAFT in pages_of(content)[0]
-    assert list(stored.parent.iterdir()) == []
+    assert stored_files(settings.MEDIA_ROOT) == [stored_path(reopened)]
 
 
-def test_completing_again_never_serves_the_old_pdf(client, owner, completed):
-    old = storage.stored_pdf_path(completed)
-    old.parent.mkdir(parents=True)
-    old.write_bytes(b"%PDF-old")
+def test_completing_again_never_serves_the_old_pdf(client, owner, completed, settings):
+    download(client, owner, completed)
+    old_file = stored_path(completed)
     services.reopen_assessment(assessment=completed, user=owner)
-    old.write_bytes(b"%PDF-old")  # e.g. written by a render that finished after the reopening
+    old_file.write_bytes(b"%PDF-old")  # e.g. written by a render that ended after the reopening
     again = services.complete_assessment(assessment=completed, user=owner)
 
     _, content = download(client, owner, again)
 
     assert content != b"%PDF-old"
-    assert storage.stored_pdf_path(again) != old
+    assert stored_path(again) != old_file
 
 
 def test_deleting_throws_the_stored_pdf_away(
     client, owner, completed, django_capture_on_commit_callbacks
 ):
     download(client, owner, completed)
-    stored = storage.stored_pdf_path(completed)
+    stored = stored_path(completed)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_assessment(assessment=completed)
@@ -259,7 +243,7 @@ def test_a_rolled_back_reopen_or_delete_keeps_the_stored_pdf(
     client, owner, completed, action, django_capture_on_commit_callbacks
 ):
     download(client, owner, completed)
-    stored = storage.stored_pdf_path(completed)
+    stored = stored_path(completed)
     pk = completed.pk
 
     with (
@@ -275,14 +259,16 @@ def test_a_rolled_back_reopen_or_delete_keeps_the_stored_pdf(
 
     assert callbacks == []
     assert stored.exists()
-    assert Assessment.objects.get(pk=pk).is_locked
+    assessment = Assessment.objects.get(pk=pk)
+    assert assessment.is_locked
+    assert stored_path(assessment) == stored
 
 
 def test_deleting_an_organisation_in_the_admin_throws_its_pdfs_away(
     client, owner, completed, django_capture_on_commit_callbacks
 ):
     download(client, owner, completed)
-    stored = storage.stored_pdf_path(completed)
+    stored = stored_path(completed)
     admin = User.objects.create_superuser("admin@example.com", "admin@example.com", "pw-12345678")
     client.force_login(admin)
     url = reverse("admin:assessments_organisation_delete", args=[completed.organisation_id])
@@ -299,7 +285,7 @@ def test_deleting_organisations_in_bulk_in_the_admin_throws_their_pdfs_away(
     client, owner, completed, django_capture_on_commit_callbacks
 ):
     download(client, owner, completed)
-    stored = storage.stored_pdf_path(completed)
+    stored = stored_path(completed)
     admin = User.objects.create_superuser("admin@example.com", "admin@example.com", "pw-12345678")
     client.force_login(admin)
     data = {
@@ -316,7 +302,7 @@ def test_deleting_organisations_in_bulk_in_the_admin_throws_their_pdfs_away(
     assert not stored.exists()
 
 
-def test_draft_pdf_says_draft_on_every_page_and_is_never_stored(client, viewer, assessment):
+def test_draft_pdf_says_draft_on_every_page(client, viewer, assessment):
     fill(assessment)
     assessment.question_answers.filter(question__domain__key="content").update(rating=None)
 
@@ -327,4 +313,31 @@ def test_draft_pdf_says_draft_on_every_page_and_is_never_stored(client, viewer, 
     assert "Not rated" in " ".join(pages)
     assert "12 of 16 items rated" in " ".join(pages)
     assert "0 of 4 rated" in " ".join(pages)
-    assert not (storage.stored_pdf_path(assessment) or storage._store()).exists()
+
+
+def test_draft_pdf_is_reused_until_a_section_changes_then_the_old_file_goes(
+    client, editor, assessment, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    fill(assessment)
+    _, first = download(client, editor, assessment)
+    old_file = stored_path(assessment)
+    rendered = []
+    real = tasks.render_report_pdf_limited
+    monkeypatch.setattr(
+        tasks, "render_report_pdf_limited", lambda report: rendered.append(1) or real(report)
+    )
+
+    assert download(client, editor, assessment)[1] == first
+    assert rendered == []
+
+    assessment.checklist_answers.update(comment="Changed since the first PDF.")
+    section = assessment.sections.get(key="checklist")
+    section.version += 1  # what every save of the section does
+    section.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        _, second = download(client, editor, assessment)
+
+    assert rendered == [1]
+    assert "Changed since the first PDF." in " ".join(pages_of(second))
+    assert not old_file.exists()
+    assert stored_files(settings.MEDIA_ROOT) == [stored_path(assessment)]
