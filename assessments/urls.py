@@ -10,6 +10,12 @@ app_name = "assessments"
 urlpatterns = [
     # Accounts (Django's auth views for login, logout and password reset live in drf_site/urls.py)
     path("accounts/signup/", organisations.signup, name="signup"),
+    path("accounts/signup/sent/", organisations.signup_sent, name="signup_sent"),
+    path(
+        "accounts/signup/confirm/<str:token>/",
+        organisations.signup_confirm,
+        name="signup_confirm",
+    ),
     path("accounts/profile/", organisations.profile, name="profile"),
     # Organisations and members
     path("orgs/", organisations.organisation_list, name="home"),

@@ -2,27 +2,25 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assessments.organisations.forms import LoginForm, PasswordChangeForm, PasswordResetForm
+from assessments.organisations import views as accounts
+from assessments.organisations.forms import PasswordChangeForm
+from drf_site import views as site_views
 
 admin.site.site_header = "Digital Resilience Framework administration"
 admin.site.site_title = "Digital Resilience admin"
 admin.site.index_title = "Framework content and organisations"
 
+# 503 with Retry-After, rather than 500, while the database is unreachable.
+handler500 = site_views.server_error
+
 urlpatterns = [
+    path("healthz", site_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Django's auth views, with our email-address login and reset forms before the defaults.
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
-        name="password_reset",
-    ),
+    # Login: django-axes locks out repeated failures; ?next= only ever a path on this site.
+    path("accounts/login/", accounts.login_view, name="login"),
+    # Password reset: rate-limited, and the email is queued whatever the address.
+    path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     # Our own templates: the admin's password change keeps the registration/ ones it ships with.
     path(
         "accounts/password_change/",

@@ -14,6 +14,8 @@ from assessments.models import (
     Organisation,
     Role,
 )
+from assessments.organisations import services
+from assessments.validators import validate_single_line
 
 
 class LowercaseEmailField(forms.EmailField):
@@ -54,6 +56,7 @@ def full_name_field() -> forms.CharField:
         help_text="As your colleagues know you. It shows on assessments and reports. "
         "Up to 150 characters.",
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+        validators=[validate_single_line],
         error_messages={
             "required": "Enter your full name",
             "max_length": "Full name must be 150 characters or fewer",
@@ -69,6 +72,7 @@ def job_title_field() -> forms.CharField:
         help_text="For example Designated Safeguarding Lead. It shows next to your name in "
         "reports. Up to 100 characters.",
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+        validators=[validate_single_line],
         error_messages={"max_length": "Job title must be 100 characters or fewer"},
     )
 
@@ -122,6 +126,7 @@ class SignupForm(auth_forms.BaseUserCreationForm):
 
     def __init__(self, *args, invitation: Invitation | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.invitation = invitation
         if invitation is not None:
             email = self.fields["email"]
             email.disabled = True
@@ -130,7 +135,12 @@ class SignupForm(auth_forms.BaseUserCreationForm):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
-        if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+        # Only from an invitation, whose link proves the address is the reader's: anyone else
+        # must not learn from this form whether an address has an account.
+        if (
+            self.invitation is not None
+            and User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists()
+        ):
             raise forms.ValidationError(
                 "An account with this email address already exists. "
                 "Log in, or reset your password if you have forgotten it.",
@@ -186,11 +196,21 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         error_messages={"required": "Enter your email address"},
     )
 
+    def save(self, **kwargs) -> None:
+        """Queue the reset email for the task worker, whatever the address: looking up its
+        accounts and sending there means the page takes as long whether or not it has one."""
+        services.request_password_reset(email=self.cleaned_data["email"])
+
+    def send_mail(self, *args, **kwargs) -> None:
+        # Never sent from the request: `save` queues `services.send_password_reset`.
+        raise NotImplementedError("Password reset emails are sent by the task queue.")
+
 
 class OrganisationForm(forms.ModelForm):
     name = forms.CharField(
         label="Organisation name",
         max_length=200,
+        validators=[validate_single_line],
         help_text="As people know it, for example Hillside Academy. Up to 200 characters.",
         error_messages={
             "required": "Enter the name of your organisation",

@@ -2,27 +2,84 @@
 rules.
 """
 
+import hashlib
+import math
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
 from assessments import storage
+from assessments.mail import enqueue_email, send_email
 from assessments.models import (
     Invitation,
     Membership,
     Organisation,
     Profile,
+    RateLimitHit,
     Role,
     hash_token,
 )
+from assessments.validators import safe_local_url
+
+# --- Rate limits ---------------------------------------------------------------------------
+
+
+def use_allowance(**keys: str) -> None:
+    """Count one use of an action against each limit named in `keys` (scope=key, e.g.
+    password_reset_address="sam@example.org"), or refuse it with a message if any limit is
+    already used up; settings.RATE_LIMITS holds each scope's (count, seconds).
+
+    Each use is written first and counted after, so two app servers at the limit at once both
+    see the other's use: the limit can refuse one too many, never allow one too many. A refused
+    use is taken back, so it does not lengthen the wait.
+    """
+    now = timezone.now()
+    hits, wait = [], 0.0
+    for scope, key in keys.items():
+        scope = scope.replace("_", "-")
+        limit, seconds = settings.RATE_LIMITS[scope]
+        digest = hashlib.sha256(key.strip().lower().encode()).hexdigest()
+        hits.append(RateLimitHit.objects.create(scope=scope, key=digest, at=now))
+        since = now - timedelta(seconds=seconds)
+        # Uses older than the window no longer count: drop them, so the table stays small.
+        RateLimitHit.objects.filter(scope=scope, key=digest, at__lte=since).delete()
+        recent = RateLimitHit.objects.filter(scope=scope, key=digest, at__gt=since)
+        if recent.count() > limit:
+            oldest = recent.order_by("at").values_list("at", flat=True).first()
+            wait = max(wait, (oldest + timedelta(seconds=seconds) - now).total_seconds())
+    if wait:
+        RateLimitHit.objects.filter(pk__in=[hit.pk for hit in hits]).delete()
+        minutes = max(1, math.ceil(wait / 60))
+        raise ValidationError(
+            "This has been asked for too many times. Nothing was sent. "
+            "Try again in %(minutes)s minute%(plural)s.",
+            code="rate-limited",
+            params={"minutes": minutes, "plural": "" if minutes == 1 else "s"},
+        )
+
+
+# --- Accounts ------------------------------------------------------------------------------
+
+
+def _site_link(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
 
 
 @transaction.atomic
@@ -32,6 +89,132 @@ def create_account(*, email: str, password: str, full_name: str, job_title: str 
     user = User.objects.create_user(username=email, email=email, password=password)
     Profile.objects.create(user=user, full_name=full_name, job_title=job_title)
     return user
+
+
+SIGNUP_SALT = "assessments.signup"
+SIGNUP_VALID_FOR = timedelta(days=3)
+
+
+def _signup_check(user: User) -> str:
+    """Ties a confirmation link to the account's password as it was when the link was sent:
+    signing up again with the same address changes the password and kills the older link."""
+    return salted_hmac(SIGNUP_SALT, f"{user.pk}:{user.password}", algorithm="sha256").hexdigest()[
+        :24
+    ]
+
+
+def register_account(
+    *, email: str, password: str, full_name: str, job_title: str = "", next_url: str = ""
+) -> None:
+    """Sign-up without an invitation: nothing here tells the person signing up whether the
+    address has an account. Either way the same page follows and one email is queued:
+
+    - an address with an account gets "you already have an account" with links to log in and to
+      reset the password;
+    - a new address gets a link to confirm it. The account exists from now, inactive (it cannot
+      log in), and is activated when the link is followed, so every address is verified. Signing
+      up again before confirming replaces the details and the link.
+
+    The password is hashed in both cases, so both take as long.
+    """
+    email = email.strip().lower()
+    password_hash = make_password(password)
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update()
+            .filter(Q(username__iexact=email) | Q(email__iexact=email))
+            .first()
+        )
+        if user is not None and (user.is_active or user.last_login is not None):
+            context = {
+                "email": email,
+                "login_link": _site_link(reverse("login")),
+                "reset_link": _site_link(reverse("password_reset")),
+            }
+            enqueue_email(
+                to=email,
+                subject="You already have a Digital Resilience account",
+                template="assessments/email/account_exists.txt",
+                context=context,
+            )
+            return
+        if user is None:
+            user = User(username=email, email=email, is_active=False)
+        user.password = password_hash
+        user.save()
+        Profile.objects.update_or_create(
+            user=user, defaults={"full_name": full_name, "job_title": job_title}
+        )
+        payload = {"u": user.pk, "c": _signup_check(user), "n": safe_local_url(next_url) or ""}
+        token = signing.dumps(payload, salt=SIGNUP_SALT, compress=True)
+        enqueue_email(
+            to=email,
+            subject="Confirm your email address for Digital Resilience",
+            template="assessments/email/signup_confirm.txt",
+            context={
+                "full_name": full_name,
+                "link": _site_link(reverse("assessments:signup_confirm", args=[token])),
+                "valid_days": SIGNUP_VALID_FOR.days,
+            },
+        )
+
+
+INVALID_CONFIRMATION = (
+    "This confirmation link does not work: it has expired, was replaced by a newer one, or was "
+    "not copied whole. Sign up again to get a new link."
+)
+
+
+def find_signup(token: str) -> tuple[User, str]:
+    """The account a confirmation link is for, and where to go after (a local path or "").
+    A link that is not ours, has expired or was replaced raises ValidationError."""
+    try:
+        payload = signing.loads(token, salt=SIGNUP_SALT, max_age=SIGNUP_VALID_FOR.total_seconds())
+        user = User.objects.get(pk=payload["u"])
+    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError):
+        raise ValidationError(INVALID_CONFIRMATION, code="invalid") from None
+    if not user.is_active and not constant_time_compare(payload["c"], _signup_check(user)):
+        raise ValidationError(INVALID_CONFIRMATION, code="invalid")
+    return user, safe_local_url(payload.get("n")) or ""
+
+
+@transaction.atomic
+def confirm_account(*, user: User) -> bool:
+    """Activate an account whose address is now confirmed. False if it was already active."""
+    updated = User.objects.filter(pk=user.pk, is_active=False, last_login__isnull=True).update(
+        is_active=True
+    )
+    return bool(updated)
+
+
+@task
+def send_password_reset(*, email: str) -> None:
+    """Email a reset link to every active account with this address (run by the task worker).
+
+    The request that asks for it only queues this, whatever the address: whether it has an
+    account shows neither in the page nor in how long the page takes.
+    """
+    users = User.objects.filter(email__iexact=email.strip(), is_active=True)
+    base = urlsplit(settings.SITE_URL)
+    for user in users:
+        if not user.has_usable_password():
+            continue
+        context = {
+            "email": user.email,
+            "domain": base.netloc,
+            "protocol": base.scheme or "https",
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+            "user": user,
+        }
+        subject = render_to_string("registration/password_reset_subject.txt", context)
+        body = render_to_string("registration/password_reset_email.html", context)
+        send_email.call(to=[user.email], subject=subject, body=body)
+
+
+def request_password_reset(*, email: str) -> None:
+    """Queue the reset email, once the request's transaction commits."""
+    transaction.on_commit(lambda: send_password_reset.enqueue(email=email))
 
 
 def update_profile(*, user: AbstractBaseUser, full_name: str, job_title: str) -> Profile:
@@ -95,6 +278,7 @@ def invite_member(
     Organisation.objects.select_for_update().filter(pk=organisation.pk).exists()
     if organisation.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError(f"{email} is already a member of {organisation}.", code="member")
+    use_allowance(invitation_organisation=str(organisation.pk), invitation_user=str(invited_by.pk))
     token = Invitation.new_token()
     details = {
         "role": role,
@@ -112,12 +296,12 @@ def invite_member(
         for field, value in details.items():
             setattr(invitation, field, value)
         invitation.save(update_fields=list(details))
-    link = settings.SITE_URL.rstrip("/") + reverse("assessments:accept_invitation", args=[token])
-    context = {"invitation": invitation, "link": link, "inviter": invited_by}
-    subject = f"You are invited to join {organisation} on Digital Resilience"
-    message = render_to_string("assessments/email/invitation.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
+    link = _site_link(reverse("assessments:accept_invitation", args=[token]))
+    enqueue_email(
+        to=email,
+        subject=f"You are invited to join {organisation} on Digital Resilience",
+        template="assessments/email/invitation.txt",
+        context={"invitation": invitation, "link": link, "inviter": invited_by},
     )
     return invitation, token
 
@@ -168,12 +352,28 @@ def decline_invitation(*, invitation: Invitation) -> Invitation:
     return invitation
 
 
+def is_invited_address(invitation: Invitation, user: AbstractBaseUser) -> bool:
+    """Whether `user` may accept: an active (so confirmed) account with the invited address.
+    The link alone is not enough: it may have been forwarded, or read over a shoulder."""
+    email = (getattr(user, "email", "") or "").strip().lower()
+    return user.is_active and email == invitation.email.strip().lower()
+
+
+WRONG_ADDRESS = (
+    "This invitation is for another email address. Log in with the account for that address, "
+    "or create one with it."
+)
+
+
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
-    """Use an invitation: add the membership (or keep an existing one) and spend the link."""
+    """Use an invitation: add the membership (or keep an existing one) and spend the link.
+    Only the account with the invited address may."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable:
         raise ValidationError(UNUSABLE_INVITATION, code="unusable")
+    if not is_invited_address(invitation, user):
+        raise ValidationError(WRONG_ADDRESS, code="wrong-address")
     membership, _ = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )
@@ -185,10 +385,14 @@ def accept_invitation(*, invitation: Invitation, user: AbstractBaseUser) -> Memb
 
 @transaction.atomic
 def change_role(*, membership: Membership, role: str) -> Membership:
-    """Change a member's role; an organisation always keeps at least one owner."""
-    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    """Change a member's role; an organisation always keeps at least one owner. An owner who
+    stops being one takes back the invitations they sent that are still waiting: the role they
+    offer is no longer theirs to give."""
+    members = _lock_members(membership.organisation_id)
+    locked = _locked(members, membership)
     if locked.role == Role.OWNER and role != Role.OWNER:
-        _ensure_another_owner(locked)
+        _ensure_another_owner(members, locked)
+        _revoke_invitations_sent_by(locked)
     locked.role = role
     locked.save(update_fields=["role"])
     return locked
@@ -196,18 +400,44 @@ def change_role(*, membership: Membership, role: str) -> Membership:
 
 @transaction.atomic
 def remove_member(*, membership: Membership) -> None:
-    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    """Remove a member (or let them leave); their invitations still waiting are revoked."""
+    members = _lock_members(membership.organisation_id)
+    locked = _locked(members, membership)
     if locked.role == Role.OWNER:
-        _ensure_another_owner(locked)
+        _ensure_another_owner(members, locked)
+    _revoke_invitations_sent_by(locked)
     locked.delete()
 
 
-def _ensure_another_owner(membership: Membership) -> None:
-    owners = Membership.objects.select_for_update().filter(
-        organisation_id=membership.organisation_id, role=Role.OWNER
+def _lock_members(organisation_id: int) -> list[Membership]:
+    """Every membership of the organisation, locked in one fixed order (by id): two owners
+    changing each other's role at once then queue behind each other instead of deadlocking,
+    and each sees the other's change before counting the owners left."""
+    return list(
+        Membership.objects.select_for_update()
+        .filter(organisation_id=organisation_id)
+        .order_by("pk")
     )
-    if not owners.exclude(pk=membership.pk).exists():
+
+
+def _locked(members: list[Membership], membership: Membership) -> Membership:
+    for member in members:
+        if member.pk == membership.pk:
+            return member
+    raise ValidationError(
+        "This person is no longer a member: someone else removed them.", code="gone"
+    )
+
+
+def _ensure_another_owner(members: list[Membership], membership: Membership) -> None:
+    if not any(m.role == Role.OWNER and m.pk != membership.pk for m in members):
         raise ValidationError(
             "An organisation needs at least one owner. Make someone else an owner first.",
             code="last-owner",
         )
+
+
+def _revoke_invitations_sent_by(membership: Membership) -> None:
+    Invitation.objects.pending().filter(
+        organisation_id=membership.organisation_id, invited_by_id=membership.user_id
+    ).update(revoked_at=timezone.now())

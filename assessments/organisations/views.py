@@ -11,15 +11,17 @@ import contextlib
 import copy
 from urllib.parse import urlsplit
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import RedirectURLMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, UpdateView
 
@@ -28,19 +30,58 @@ from assessments.models import Invitation, Membership, Organisation, Role, displ
 from assessments.organisations import queries, services
 from assessments.organisations.forms import (
     InvitationForm,
+    LoginForm,
     OrganisationForm,
+    PasswordResetForm,
     ProfileForm,
     RoleForm,
     SignupForm,
 )
+from assessments.validators import safe_local_url
 
 # --- Accounts ------------------------------------------------------------------------------
 
 
-class SignupView(RedirectURLMixin, FormView):
-    """Create an account and log in; then follow ?next= (e.g. an invitation) or create an
-    organisation, since a new account belongs to none yet. Coming from an invitation, the
-    account is for the address it was sent to (read from the invitation, never from the URL)."""
+# The backend that logs in an account just made or confirmed (axes' backend only refuses).
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+class SafeNextMixin(RedirectURLMixin):
+    """?next= is followed only to a path on this site ("/…"): never another host, and never a
+    bare word, which Django would otherwise try as a URL name or a relative address."""
+
+    def get_redirect_url(self) -> str:
+        return safe_local_url(super().get_redirect_url()) or ""
+
+
+class LoginView(SafeNextMixin, auth_views.LoginView):
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Limited per address and per client; the email is queued (`PasswordResetForm.save`)."""
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        try:
+            services.use_allowance(
+                password_reset_address=form.cleaned_data["email"],
+                password_reset_client=get_client_ip_address(self.request) or "",
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+class SignupView(SafeNextMixin, FormView):
+    """Sign up. Without an invitation, the same "check your email" page follows whether or not
+    the address has an account, and the account is activated from the link emailed to it
+    (`services.register_account`). From an invitation, whose link was emailed to the address,
+    the account is for that address (read from the invitation, never from the URL), is created
+    at once and logged in, and goes back to the invitation."""
 
     form_class = SignupForm
     template_name = "registration/signup.html"
@@ -48,7 +89,7 @@ class SignupView(RedirectURLMixin, FormView):
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated:
-            return redirect(self.get_redirect_url() or "assessments:home")
+            return HttpResponseRedirect(self.get_redirect_url() or reverse("assessments:home"))
         self.invitation = _invitation_at(self.get_redirect_url())
         return super().dispatch(request, *args, **kwargs)
 
@@ -56,13 +97,24 @@ class SignupView(RedirectURLMixin, FormView):
         return super().get_form_kwargs() | {"invitation": self.invitation}
 
     def form_valid(self, form: SignupForm) -> HttpResponse:
-        user = services.create_account(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            full_name=form.cleaned_data["full_name"],
-            job_title=form.cleaned_data["job_title"],
-        )
-        login(self.request, user)
+        details = {
+            "email": form.cleaned_data["email"],
+            "password": form.cleaned_data["password1"],
+            "full_name": form.cleaned_data["full_name"],
+            "job_title": form.cleaned_data["job_title"],
+        }
+        try:
+            services.use_allowance(
+                signup_address=details["email"],
+                signup_client=get_client_ip_address(self.request) or "",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if self.invitation is None:
+            services.register_account(next_url=self.get_redirect_url(), **details)
+            return redirect("assessments:signup_sent")
+        login(self.request, services.create_account(**details), backend=MODEL_BACKEND)
         messages.success(self.request, "Your account has been created and you are logged in.")
         return super().form_valid(form)
 
@@ -101,6 +153,35 @@ class ProfileView(LoginRequiredMixin, FormView):
         return redirect("assessments:profile")
 
 
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    """After signing up: the same page whether or not the address already had an account."""
+    return render(request, "registration/signup_sent.html")
+
+
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link emailed at sign-up. A GET only asks to confirm (mail scanners follow links);
+    the POST activates the account, logs in, and goes where the sign-up was heading."""
+    try:
+        user, next_url = services.find_signup(token)
+    except ValidationError as error:
+        context = {"problem": error.messages[0]}
+        return render(request, "registration/signup_confirm.html", context, status=400)
+    if request.method != "POST":
+        context = {"account": user, "active": user.is_active}
+        return render(request, "registration/signup_confirm.html", context)
+    if not services.confirm_account(user=user):
+        messages.info(request, "Your email address is already confirmed. Log in to continue.")
+        return redirect("login")
+    login(request, user, backend=MODEL_BACKEND)
+    messages.success(
+        request,
+        "Your email address is confirmed. Your account has been created and you are logged in.",
+    )
+    return HttpResponseRedirect(next_url or reverse("assessments:organisation_create"))
+
+
+login_view = LoginView.as_view()
+password_reset = PasswordResetView.as_view()
 signup = SignupView.as_view()
 profile = ProfileView.as_view()
 
@@ -308,8 +389,9 @@ def invitation_revoke(request: HttpRequest, org: str, invitation_id: int) -> Htt
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """An invitation link: anyone holding it may see it or decline it; a signed-in user may
-    accept it once."""
+    """An invitation link: anyone holding it may see it or decline it; the signed-in account
+    with the invited address may accept it once. Anyone else is told which address it was sent
+    to (partly hidden) and how to proceed."""
     invitation = queries.find_invitation(token)
     if invitation is None or not invitation.is_usable:
         return _invitation_page(request, token, invitation)
@@ -343,9 +425,23 @@ def _invitation_page(
     """The invitation, or why it cannot be used: 404 for an unknown link, 410 for one that no
     longer works (accepted, declined, revoked or expired)."""
     usable = invitation is not None and invitation.is_usable
-    existing = None
+    existing, invited = None, False
     if usable and request.user.is_authenticated:
         existing = invitation.organisation.memberships.filter(user=request.user).first()
+        invited = services.is_invited_address(invitation, request.user)
     status = 200 if usable else 404 if invitation is None else 410
-    context = {"invitation": invitation, "existing": existing, "token": token}
+    context = {
+        "invitation": invitation,
+        "existing": existing,
+        "invited": invited,
+        "masked_email": _masked(invitation.email) if invitation else "",
+        "token": token,
+    }
     return render(request, "assessments/invitation_detail.html", context, status=status)
+
+
+def _masked(email: str) -> str:
+    """An address partly hidden, enough for its owner to recognise it: "n•••@hillside.example"
+    (always three dots, so that it does not tell the length either)."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"

@@ -22,6 +22,7 @@ from assessments.models import (
     QuestionAnswer,
     Rating,
 )
+from assessments.validators import validate_single_line
 from assessments.walkthrough.conflicts import EditConflict
 from assessments.walkthrough.dates import DateInputField
 from assessments.walkthrough.display import display_answer
@@ -54,6 +55,8 @@ class AssessmentStartForm(forms.Form):
         label="Title",
         max_length=200,
         help_text="For example “Spring 2027 review”. Up to 200 characters.",
+        # One plain line: no line breaks or text-direction controls in a title.
+        validators=[validate_single_line],
         error_messages={"required": "Enter a title", **_limit("Title", 200)},
     )
     domains = forms.ModelMultipleChoiceField(

@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from assessments.models import (
     Activity,
@@ -170,8 +171,12 @@ def test_seed_demo_prints_the_demo_login(client):
         "Demo organisation: http://127.0.0.1:8000/orgs/demo/ — "
         "log in as demo@example.com / demo-password"
     ) in out
-    assert client.login(username="demo@example.com", password="demo-password")
-    assert client.login(username="viewer@example.com", password="demo-password")
+    assert client.login(
+        request=HttpRequest(), username="demo@example.com", password="demo-password"
+    )
+    assert client.login(
+        request=HttpRequest(), username="viewer@example.com", password="demo-password"
+    )
 
 
 def test_seed_demo_without_debug_gives_no_known_password(client, settings):
@@ -181,7 +186,9 @@ def test_seed_demo_without_debug_gives_no_known_password(client, settings):
 
     assert "demo-password" not in out
     assert "--allow-known-password" in err
-    assert not client.login(username="demo@example.com", password="demo-password")
+    assert not client.login(
+        request=HttpRequest(), username="demo@example.com", password="demo-password"
+    )
     assert Assessment.objects.filter(organisation__slug="demo").count() == 3
 
 

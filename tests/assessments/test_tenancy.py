@@ -38,6 +38,9 @@ VIEWER, EDITOR, OWNER = Role.VIEWER, Role.EDITOR, Role.OWNER
 # URL name: (who may GET, who may POST).
 LEVELS: dict[str, tuple[str, str]] = {
     "signup": (PUBLIC, PUBLIC),
+    # After signing up, and the link emailed to confirm the address (a bad link: 400).
+    "signup_sent": (PUBLIC, PUBLIC),
+    "signup_confirm": (PUBLIC, PUBLIC),
     "profile": (LOGIN, LOGIN),
     "home": (LOGIN, LOGIN),
     "organisation_create": (LOGIN, LOGIN),

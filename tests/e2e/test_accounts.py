@@ -159,3 +159,29 @@ def test_header_menus_close_on_escape_and_outside_click_and_open_one_at_a_time(
     # A click outside closes it.
     page.get_by_role("heading", level=1).click()
     expect(account.get_by_role("button", name="Log out")).to_be_hidden()
+
+
+def test_lockout_and_an_invitation_for_another_address_are_clear_and_accessible(
+    page: Page, owner: User, log_in, assert_accessible
+):
+    link = invite(owner, "nia.new@example.com")
+    services.create_account(email="sam@elsewhere.example", password=PASSWORD, full_name="Sam")
+
+    # Signed in with another address: the page says which address, partly hidden, and offers to
+    # log out, back to the invitation.
+    log_in("sam@elsewhere.example", PASSWORD)
+    page.goto(link)
+    expect(page.get_by_role("alert")).to_contain_text("n•••@example.com")
+    expect(page.get_by_role("button", name="Accept invitation")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("main").get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(re.escape(link) + "$"))
+
+    # Five wrong passwords: the lockout page, in the site's layout.
+    for attempt in range(5):
+        page.goto("/accounts/login/")
+        page.get_by_label("Email address").fill(OWNER_EMAIL)
+        page.get_by_label("Password").fill(f"wrong-{attempt}")
+        page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Too many failed attempts to log in")
+    assert_accessible(page)

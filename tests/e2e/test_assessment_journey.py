@@ -5,8 +5,10 @@ Every page the journey visits is checked with axe as it is reached, in its state
 """
 
 import re
+import time
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.usefixtures("edition")
@@ -65,6 +67,29 @@ def sign_up(page: Page, assert_accessible) -> None:
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_label("Confirm your password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+
+    # The address is confirmed by the link emailed to it (the live server runs in this process,
+    # so its outbox is this one).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    assert_accessible(page)
+    link = confirmation_link()
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm and log in").click()
+
+
+def confirmation_link() -> str:
+    """The path of the confirmation link in the last email sent to EMAIL, waiting for it a little
+    (the email leaves once the sign-up's transaction has committed)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for message in reversed(mail.outbox):
+            found = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+/)", message.body)
+            if message.to == [EMAIL] and found:
+                return found.group(1)
+        time.sleep(0.1)
+    raise AssertionError(f"No confirmation email reached {EMAIL}.")
 
 
 def create_organisation(page: Page, assert_accessible) -> None:

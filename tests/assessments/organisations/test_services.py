@@ -1,9 +1,10 @@
+import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from assessments.models import (
     Membership,
     Organisation,
     Profile,
+    RateLimitHit,
     Role,
     display_name,
     hash_token,
@@ -170,18 +172,18 @@ def test_find_invitation_by_token(organisation, owner):
     assert organisation_queries.find_invitation("not-a-token") is None
 
 
-def test_accept_invitation_adds_membership_once(organisation, owner, outsider):
+def test_accept_invitation_adds_membership_once(organisation, owner, invitee):
     invitation, _ = organisation_services.invite_member(
         organisation=organisation, email="new@hillside.example", role=Role.VIEWER, invited_by=owner
     )
 
-    membership = organisation_services.accept_invitation(invitation=invitation, user=outsider)
+    membership = organisation_services.accept_invitation(invitation=invitation, user=invitee)
 
     assert (membership.organisation, membership.role) == (organisation, Role.VIEWER)
     invitation.refresh_from_db()
-    assert invitation.accepted_by == outsider
+    assert invitation.accepted_by == invitee
     with pytest.raises(ValidationError):
-        organisation_services.accept_invitation(invitation=invitation, user=outsider)
+        organisation_services.accept_invitation(invitation=invitation, user=invitee)
 
 
 def test_accept_invitation_refuses_expired(organisation, owner, outsider):
@@ -196,14 +198,33 @@ def test_accept_invitation_refuses_expired(organisation, owner, outsider):
     assert not organisation.memberships.filter(user=outsider).exists()
 
 
-def test_accept_invitation_keeps_existing_role(organisation, owner, viewer):
+def test_accept_invitation_keeps_existing_role(organisation, owner, invitee):
     invitation, _ = organisation_services.invite_member(
-        organisation=organisation, email="other@hillside.example", role=Role.OWNER, invited_by=owner
+        organisation=organisation, email="new@hillside.example", role=Role.OWNER, invited_by=owner
     )
+    organisation.memberships.create(user=invitee, role=Role.VIEWER)  # joined another way since
 
-    membership = organisation_services.accept_invitation(invitation=invitation, user=viewer)
+    membership = organisation_services.accept_invitation(invitation=invitation, user=invitee)
 
     assert membership.role == Role.VIEWER
+
+
+def test_accept_invitation_needs_the_invited_address(organisation, owner, outsider, make_user):
+    invitation, _ = organisation_services.invite_member(
+        organisation=organisation, email="new@hillside.example", role=Role.OWNER, invited_by=owner
+    )
+    unconfirmed = make_user("New@Hillside.example")
+    unconfirmed.username = "new-unconfirmed"
+    unconfirmed.is_active = False
+    unconfirmed.save()
+
+    for user in (outsider, unconfirmed):
+        with pytest.raises(ValidationError, match="another email address"):
+            organisation_services.accept_invitation(invitation=invitation, user=user)
+
+    assert not organisation.memberships.filter(user__in=[outsider, unconfirmed]).exists()
+    invitation.refresh_from_db()
+    assert invitation.is_usable
 
 
 def test_change_role(organisation, editor):
@@ -297,8 +318,8 @@ def test_revoke_invitation_stops_it_being_used(invitation, outsider):
         organisation_services.accept_invitation(invitation=invitation, user=outsider)
 
 
-def test_revoke_invitation_refuses_an_accepted_one(invitation, outsider):
-    organisation_services.accept_invitation(invitation=invitation, user=outsider)
+def test_revoke_invitation_refuses_an_accepted_one(invitation, invitee):
+    organisation_services.accept_invitation(invitation=invitation, user=invitee)
 
     with pytest.raises(ValidationError, match="already accepted"):
         organisation_services.revoke_invitation(invitation=invitation)
@@ -351,3 +372,159 @@ def test_invitation_email_names_the_inviter_and_the_address_to_sign_up_with(
     body = mailoutbox[0].body
     assert "Jo Bloggs has invited you to join Hillside Academy" in body
     assert "create one on the way, with this email address" in body
+
+
+# --- Invitations of owners who step down, rate limits and subjects ---------------------------
+
+
+def invite(organisation: Organisation, email: str, by: User) -> Invitation:
+    invitation, _ = organisation_services.invite_member(
+        organisation=organisation, email=email, role=Role.OWNER, invited_by=by
+    )
+    return invitation
+
+
+def test_an_owner_who_is_demoted_loses_the_invitations_they_sent(organisation, owner, editor):
+    organisation_services.change_role(
+        membership=organisation.memberships.get(user=editor), role=Role.OWNER
+    )
+    theirs = invite(organisation, "a@hillside.example", editor)
+    accepted = invite(organisation, "b@hillside.example", editor)
+    Invitation.objects.filter(pk=accepted.pk).update(accepted_at=timezone.now())
+    others = invite(organisation, "c@hillside.example", owner)
+
+    organisation_services.change_role(
+        membership=organisation.memberships.get(user=editor), role=Role.EDITOR
+    )
+
+    statuses = {i.email: i.status for i in Invitation.objects.all()}
+    assert statuses == {
+        "a@hillside.example": Invitation.Status.REVOKED,
+        "b@hillside.example": Invitation.Status.ACCEPTED,
+        "c@hillside.example": Invitation.Status.PENDING,
+    }
+    assert theirs.pk != others.pk
+
+
+def test_a_member_who_leaves_loses_the_invitations_they_sent(organisation, owner, editor):
+    organisation_services.change_role(
+        membership=organisation.memberships.get(user=editor), role=Role.OWNER
+    )
+    invite(organisation, "a@hillside.example", editor)
+
+    organisation_services.remove_member(membership=organisation.memberships.get(user=editor))
+
+    assert Invitation.objects.get().status == Invitation.Status.REVOKED
+
+
+def test_changing_the_role_of_someone_removed_meanwhile_is_a_clear_error(organisation, editor):
+    membership = organisation.memberships.get(user=editor)
+    Membership.objects.filter(pk=membership.pk).delete()
+
+    with pytest.raises(ValidationError, match="no longer a member"):
+        organisation_services.change_role(membership=membership, role=Role.VIEWER)
+
+
+def test_invitations_per_organisation_are_limited(organisation, owner, settings, mailoutbox):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"invitation-organisation": (2, 3600)}
+    invite(organisation, "a@hillside.example", owner)
+    invite(organisation, "b@hillside.example", owner)
+
+    with pytest.raises(ValidationError, match="too many times. Nothing was sent") as refused:
+        invite(organisation, "c@hillside.example", owner)
+
+    assert refused.value.code == "rate-limited"
+    assert not Invitation.objects.filter(email="c@hillside.example").exists()
+
+
+def test_invitations_per_user_are_limited_across_organisations(
+    organisation, owner, make_organisation, settings
+):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"invitation-user": (2, 3600)}
+    other = make_organisation(owner, name="Owner's Other Trust")
+    invite(organisation, "a@hillside.example", owner)
+    invite(other, "b@hillside.example", owner)
+
+    with pytest.raises(ValidationError, match="Try again in 60 minutes"):
+        invite(other, "c@hillside.example", owner)
+
+
+def test_a_refused_use_does_not_count_and_the_limit_frees_up_after_its_hour(
+    organisation, owner, settings
+):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"invitation-organisation": (1, 3600)}
+    invite(organisation, "a@hillside.example", owner)
+    for _ in range(3):
+        with pytest.raises(ValidationError):
+            invite(organisation, "b@hillside.example", owner)
+    assert RateLimitHit.objects.filter(scope="invitation-organisation").count() == 1
+
+    RateLimitHit.objects.update(at=timezone.now() - timedelta(minutes=61))
+
+    assert invite(organisation, "b@hillside.example", owner).is_usable
+
+
+def test_rate_limits_keep_no_email_address(organisation, owner):
+    organisation_services.use_allowance(password_reset_address="sam@hillside.example")
+
+    hit = RateLimitHit.objects.get()
+    assert "sam" not in hit.key
+    assert len(hit.key) == 64
+
+
+def test_invitation_subject_is_one_line_even_for_a_name_saved_with_a_line_break(
+    organisation, owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    Organisation.objects.filter(pk=organisation.pk).update(name="Hillside\r\nAcademy\u202e")
+    organisation.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(organisation, "a@hillside.example", owner)
+
+    assert mailoutbox[0].subject == "You are invited to join Hillside Academy on Digital Resilience"
+
+
+# --- Two owners changing each other's role at once (PostgreSQL) ------------------------------
+
+
+def _demote(membership: Membership, barrier: threading.Barrier, outcomes: list[str]) -> None:
+    """In a thread of its own: make `membership` an editor once the other thread is ready."""
+    try:
+        barrier.wait(timeout=10)
+        organisation_services.change_role(membership=membership, role=Role.EDITOR)
+        outcomes.append("changed")
+    except ValidationError as error:
+        outcomes.append(error.code)
+    except Exception as error:  # a deadlock or anything else: the test reports it
+        outcomes.append(repr(error))
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks and deadlocks need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_owners_demoting_each_other_at_once_never_deadlock_nor_leave_no_owner(
+    make_organisation, make_user
+):
+    first, second = make_user("first@hillside.example"), make_user("second@hillside.example")
+    organisation = make_organisation(first)
+    organisation.memberships.create(user=second, role=Role.OWNER)
+    for _ in range(10):
+        Membership.objects.filter(organisation=organisation).update(role=Role.OWNER)
+        members = list(organisation.memberships.order_by("pk"))
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        # Each demotes the other, in the opposite order of their ids.
+        threads = [
+            threading.Thread(target=_demote, args=(m, barrier, outcomes)) for m in reversed(members)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+
+        assert sorted(outcomes) == ["changed", "last-owner"]
+        assert organisation.memberships.filter(role=Role.OWNER).count() == 1
