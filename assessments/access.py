@@ -32,6 +32,7 @@ def get_membership(request: HttpRequest, org_slug: str, *, role: str = Role.VIEW
     )
     if membership is None:
         raise Http404("No such organisation.")
+    request.organisation_id = membership.organisation_id  # for the request log line
     if ROLE_RANK[Role(membership.role)] < ROLE_RANK[Role(role)]:
         raise PermissionDenied(
             f"You need to be an {Role(role).label.lower()} "

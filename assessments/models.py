@@ -65,6 +65,9 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The admin's list reads the first page in this order (it adds -pk to make it total).
+        # Prefix search on the name uses a PostgreSQL-only index made in migration 0007.
+        indexes = [models.Index(fields=["name", "-id"], name="organisation_name_id")]
 
     def __str__(self) -> str:
         return self.name
@@ -264,6 +267,9 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # The admin's list reads the newest page of every organisation's assessments: without
+        # this it sorts the whole table. Title prefix search: see migration 0007.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="assessment_created_id")]
 
     def __str__(self) -> str:
         return self.title
@@ -432,3 +438,55 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {Truncator(self.item).chars(40)}"
+
+
+class RateLimitHit(models.Model):
+    """One use of a rate-limited action (a reset email, a sign-up, an invitation), counted per
+    key: an address, a client, a user or an organisation. Kept in the database, so a limit holds
+    however many app servers share it. The key is a hash: no email address is kept here."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"], name="ratelimit_scope_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PdfRender(models.Model):
+    """The PDF of one state of an assessment's report: asked for, being rendered by the task
+    worker, stored, or failed. One row per (assessment, state key), so the same state is never
+    rendered twice at once; the state key changes whenever what the report shows may have
+    (`assessments.reporting.tasks.state_key`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the worker"
+        RUNNING = "running", "Rendering"
+        DONE = "done", "Stored"
+        FAILED = "failed", "Failed"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="pdf_renders")
+    state_key = models.CharField(max_length=64)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # What the preparing page tells the reader when a render failed; never a traceback.
+    error = models.CharField(max_length=300, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # A failed render may start again on a request from this time on (None: it may not).
+    retry_from = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "state_key"], name="unique_pdf_render_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PDF of {self.assessment_id} ({self.get_status_display()})"

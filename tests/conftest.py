@@ -3,6 +3,7 @@ from typing import Any
 
 import pytest
 
+from framework import cache
 from framework.models import Edition
 from framework.services import load_edition, read_data_file
 
@@ -30,6 +31,21 @@ def _media_root(settings, tmp_path):
     """Stored PDFs go to the test's own directory: never the project's, nor another test's
     (xdist workers share the disk, and each worker's database numbers assessments from 1)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(settings):
+    """Tasks run inline, in the test's own transaction: no worker process is needed. Django
+    drops its cached task backends when TASKS changes (django.tasks.signals), so this holds even
+    where a backend was used before. The worker tests start a real `db_worker` instead."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _framework_cache_cleared():
+    """Each test reads released editions afresh: a rolled-back test may have released another
+    edition under the same id (framework/cache.py keys by id and publication time)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -646,7 +646,7 @@ def test_task_list_of_a_completed_assessment_reads_completed_with_a_full_bar(
     html = response.content.decode()
     assert '<p id="progress-text" class="mb-2">Completed: all 3 required sections</p>' in html
     assert 'aria-valuenow="3" aria-valuemin="0" aria-valuemax="3"' in html
-    assert 'style="width: 100%"' in html
+    assert '<rect class="progress-fill progress-fill-complete" width="100%"' in html
     assert "About the people you support (optional)</a>" in html
 
 
