@@ -18,7 +18,7 @@ fetches the PDF (polling, bounded, while the "Preparing your PDF" page answers).
 answers each user saved are then read back from the database: they must match exactly.
 
 Phase B, throughput: --concurrency signed-in clients request one page kind at a time, for
---duration seconds each: a trivial plain-text view (/healthz, the absolute floor), the lightest
+--duration seconds each: a trivial plain-text view (/robots.txt, the absolute floor), the lightest
 signed-in page with the site's layout (the floor of a real page), then the dashboard, the task
 list, a section page, check your answers, the report and the stored PDF. Each kind's throughput
 is printed with its ratio to both floors. At --concurrency 20 (the issue's set-up) the targets
@@ -48,7 +48,7 @@ import _harness as h  # noqa: E402
 ANSWER_PREFIX = re.compile(r"^([fqs]\d+)-")
 SECTION_LINK = r'href="(/orgs/{org}/assessments/{pk}/(?:people|domains/[\w-]+|checklist)/)"'
 LAYOUT_FLOOR = "/accounts/password_change/done/"
-TRIVIAL = "/healthz"
+TRIVIAL = "/robots.txt"  # plain text from memory: no database, no template
 STATIC_FILE = "/static/css/site.css"  # served by WhiteNoise before any view: the WSGI floor
 TARGET_CONCURRENCY = 20
 TARGETS = {"section": 0.5, "report": 0.25}

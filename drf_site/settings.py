@@ -157,6 +157,14 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "assessments.validators.login_username"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# The client's address, for the lockout and the rate limits (drf_site/client_address.py).
+# Directly on the internet it is the connection's own. Behind TRUSTED_PROXY_COUNT reverse proxies,
+# each of which appends the address it saw to X-Forwarded-For, it is that header's entry that
+# many places from the right: otherwise every client would share the proxy's address (and one
+# person's typos would lock out a whole school), while trusting the header without a proxy would
+# let anyone choose their address.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+AXES_CLIENT_IP_CALLABLE = "drf_site.client_address.client_address"
 # Rate limits (count, per seconds), counted in the database so they hold across app servers.
 RATE_LIMITS = {
     "password-reset-address": (envint("RATE_LIMIT_RESET_PER_ADDRESS", "3"), 3600),

@@ -15,6 +15,7 @@ handler500 = site_views.server_error
 
 urlpatterns = [
     path("healthz", site_views.healthz, name="healthz"),
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
     # Django's auth views, with our email-address login and reset forms before the defaults.
     # Login: django-axes locks out repeated failures; ?next= only ever a path on this site.

@@ -1,5 +1,5 @@
 """Site-wide views that belong to no app: the page shown when a form fails the CSRF check, the
-error page (503 while the database is unreachable) and the health check."""
+error page (503 while the database is unreachable), the health check and robots.txt."""
 
 import logging
 import sys
@@ -100,6 +100,21 @@ def _check_task_queue() -> dict:
         "backend": "database",
         "oldest_waiting_seconds": round(age, 1),
     }
+
+
+# Crawlers may read the public pages (the framework, its resources); nothing behind a sign-in,
+# nor the links that carry tokens, is for them.
+ROBOTS_TXT = """User-agent: *
+Disallow: /accounts/
+Disallow: /admin/
+Disallow: /invitations/
+Disallow: /orgs/
+"""
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Plain text from memory: no database, no template (the benchmarks' floor, too)."""
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
 
 
 @never_cache

@@ -256,6 +256,10 @@ def _flush() -> None:
         no_style(), sorted(tables), reset_sequences=True, allow_cascade=True
     )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # PostgreSQL refuses to TRUNCATE a table with deferred foreign-key checks still
+            # pending from this transaction (rows written earlier in it): run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in statements:
             cursor.execute(statement)
 

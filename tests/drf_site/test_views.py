@@ -167,3 +167,17 @@ def test_a_database_error_that_is_a_bug_is_still_a_500(visitor, settings):
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
     assert "Retry-After" not in response
+
+
+def test_robots_txt_keeps_crawlers_off_everything_behind_a_sign_in_without_a_query(
+    client, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    body = response.content.decode()
+    for path in ("/orgs/", "/accounts/", "/invitations/", "/admin/"):
+        assert f"Disallow: {path}\n" in body
+    assert "Disallow: /framework/" not in body
