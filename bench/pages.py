@@ -137,7 +137,7 @@ def run(workdir: Path, args: argparse.Namespace) -> None:
                 _get(client, urls[name])
             profile.disable()
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profile, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "25")))
             print(f"\n== {name}: 10 requests, by cumulative time ==")
             print(out.getvalue())
 
