@@ -28,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"section page": 2.0, "report": 4.0}
+# With --profile: the order (a pstats key such as "tottime") and length of each listing.
+PROFILE_SORT = os.environ.get("PROFILE_SORT", "cumulative")
+PROFILE_LINES = int(os.environ.get("PROFILE_LINES", "25"))
 
 
 def main() -> None:
@@ -137,7 +140,7 @@ def run(workdir: Path, args: argparse.Namespace) -> None:
                 _get(client, urls[name])
             profile.disable()
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "25")))
+            pstats.Stats(profile, stream=out).sort_stats(PROFILE_SORT).print_stats(PROFILE_LINES)
             print(f"\n== {name}: 10 requests, by cumulative time ==")
             print(out.getvalue())
 
