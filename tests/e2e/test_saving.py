@@ -66,7 +66,12 @@ def test_answers_typed_while_signed_out_elsewhere_come_back_after_signing_in(
     other_tab.goto("/orgs/")
     other_tab.get_by_text("Account").click()
     other_tab.get_by_role("button", name="Log out").click()
-    other_tab.close()
+    # Signed out there: the tab lands on the home page. It stays open. Closing a tab while its
+    # navigation commits can hang Chromium for good (crbug.com/536385539, Playwright #42366).
+    expect(
+        other_tab.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")
+    ).to_be_visible()
+    page.bring_to_front()
 
     page.get_by_role("button", name="Save and continue").click()
 
