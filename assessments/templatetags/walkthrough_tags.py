@@ -42,8 +42,8 @@ def section_field(field: BoundField) -> str:
     """One answer field of a section page (radio buttons, a text box or a text area): the
     markup of assessments/widgets/_field.html (crispy-forms' bootstrap5 field, tag for tag),
     built in Python. A domain page has a hundred such fields, and resolving each one's few
-    dozen template variables was most of the page's time. The text widgets themselves are
-    still rendered by their Django templates."""
+    dozen template variables was most of the page's time. The text box and text area are
+    written here too (`_widget`); any other widget through its own template."""
     widget = field.field.widget
     required = field.field.required
     css = field.css_classes()

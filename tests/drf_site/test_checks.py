@@ -2,16 +2,13 @@
 variable; the default file system store needs none."""
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.files.storage import FileSystemStorage, storages
 
 from drf_site import checks
+from tests.drf_site.processes import run_python
 
-ROOT = Path(__file__).resolve().parents[2]
 S3 = "storages.backends.s3.S3Storage"
 COMPLETE = {
     "bucket_name": "reports",
@@ -66,14 +63,7 @@ def test_manage_py_check_stops_on_s3_without_a_bucket_and_names_the_variables():
     }
     env.pop("DATABASE_URL", None)
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python("manage.py", "check", env=env, timeout=60)
 
     assert result.returncode != 0
     assert "drf_site.E001" in result.stderr
@@ -84,14 +74,7 @@ def test_manage_py_check_stops_on_s3_without_a_bucket_and_names_the_variables():
 def test_an_unknown_storage_backend_stops_start_up():
     env = {**os.environ, "STORAGE_BACKEND": "ftp"}
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python("manage.py", "check", env=env, timeout=60)
 
     assert result.returncode != 0
     assert "STORAGE_BACKEND='ftp' is not known" in result.stderr

@@ -2,16 +2,12 @@
 
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from drf_site.settings import envbool, envint
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.drf_site.processes import run_python
 
 
 @pytest.mark.parametrize("value", ["1", "true", "Yes", " on "])
@@ -57,14 +53,7 @@ def test_a_typo_in_a_yes_no_setting_stops_start_up_with_a_clear_message():
         "DJANGO_SECRET_KEY": "a-long-random-secret-key-for-this-test-only-0123456789",
     }
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_python("manage.py", "check", env=env)
 
     assert result.returncode != 0
     assert "SECURE_COOKIES='ture' is not a yes/no value" in result.stderr
@@ -103,26 +92,14 @@ def settings_with(names: list[str], **variables: str) -> dict:
         "import json; import drf_site.settings as s; "
         f"print(json.dumps({{n: getattr(s, n, None) for n in {names!r}}}, default=str))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=environment(**variables),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_python("-c", code, env=environment(**variables))
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
 def test_check_deploy_is_clean_with_the_documented_production_variables():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=environment(**PRODUCTION),
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_python(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=environment(**PRODUCTION)
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -132,13 +109,8 @@ def test_check_deploy_is_clean_with_the_documented_production_variables():
 @pytest.mark.parametrize("backend", ["console", "locmem"])
 def test_a_development_email_backend_is_refused_at_start_up_with_debug_off(backend):
     path = f"django.core.mail.backends.{backend}.EmailBackend"
-    result = subprocess.run(
-        [sys.executable, "-c", "import drf_site.settings"],
-        cwd=ROOT,
-        env=environment(**(PRODUCTION | {"EMAIL_BACKEND": path})),
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_python(
+        "-c", "import drf_site.settings", env=environment(**(PRODUCTION | {"EMAIL_BACKEND": path}))
     )
 
     assert result.returncode != 0
