@@ -4,6 +4,7 @@ from django import template
 
 from assessments.reporting import charts
 from assessments.reporting.scoring import RATING_LABELS
+from assessments.reporting.text import long_text_html
 
 register = template.Library()
 
@@ -42,3 +43,9 @@ def points(change: int | None) -> str:
 def rating_label(rating: int | None) -> str:
     """A rating in words: "Poorly", "Moderately", "Well", or "Not rated"."""
     return RATING_LABELS.get(rating, charts.NOT_RATED)
+
+
+@register.filter(is_safe=True)
+def long_text(text: str) -> str:
+    """A free-text answer as escaped paragraphs, laid out alike on screen and in the PDF."""
+    return long_text_html(text or "")
