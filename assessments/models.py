@@ -233,6 +233,14 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(status=Assessment.Status.COMPLETED)
 
 
+def a_year_after(day: date) -> date:
+    """The same date a year later; 29 February falls back to 28 February."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
 class Assessment(models.Model):
     class Status(models.TextChoices):
         IN_PROGRESS = "in-progress", "In progress"
@@ -262,6 +270,17 @@ class Assessment(models.Model):
         blank=True,
         related_name="+",
     )
+    # The sign-off, for the board: recorded by an owner when completing, and changeable after
+    # (a board often approves weeks later) without reopening the answers.
+    board_findings = models.TextField("what we found", blank=True)
+    board_plans = models.TextField("what we will do", blank=True)
+    board_asks = models.TextField("what we need from the board", blank=True)
+    approved_by = models.CharField("approved by", max_length=200, blank=True)
+    approved_on = models.DateField("approved on", null=True, blank=True)
+    next_review_on = models.DateField("next review", null=True, blank=True)
+    # Raised by every change of the sign-off: two owners editing it at once never overwrite
+    # each other unseen, and the stored PDF of the old sign-off is not served again.
+    sign_off_version = models.PositiveIntegerField(default=0)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -283,15 +302,15 @@ class Assessment(models.Model):
 
     @property
     def review_due(self) -> date | None:
-        """When to review a completed assessment: twelve months after its completion (local
-        date; 29 February falls back to 28 February). None while it is in progress."""
+        """When to review a completed assessment: the date its sign-off set, or else twelve
+        months after its completion. None while it is in progress."""
         if self.completed_at is None:
             return None
-        completed = timezone.localdate(self.completed_at)
-        try:
-            return completed.replace(year=completed.year + 1)
-        except ValueError:
-            return completed.replace(year=completed.year + 1, day=28)
+        return self.next_review_on or a_year_after(timezone.localdate(self.completed_at))
+
+    @property
+    def has_sign_off(self) -> bool:
+        return bool(self.board_findings or self.board_plans or self.board_asks or self.approved_by)
 
     def get_age_groups_display(self) -> str:
         return ", ".join(AgeGroup(value).label for value in self.age_groups)
@@ -414,6 +433,7 @@ class Activity(models.Model):
         COMPLETED = "completed", "Completed the assessment"
         REOPENED = "reopened", "Reopened the assessment"
         REVIEWED = "reviewed", "Confirmed a copied section"
+        SIGNED_OFF = "signed-off", "Recorded the sign-off"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="activity")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -112,6 +112,11 @@ urlpatterns = [
         name="completed",
     ),
     path(
+        "orgs/<slug:org>/assessments/<int:pk>/sign-off/",
+        walkthrough.assessment_sign_off,
+        name="sign_off",
+    ),
+    path(
         "orgs/<slug:org>/assessments/<int:pk>/reopen/",
         walkthrough.assessment_reopen,
         name="reopen",

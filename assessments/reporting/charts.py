@@ -5,9 +5,15 @@ both and needs no JavaScript, chart library, web font or external URL. The chart
 presentation attributes (no `style` attribute, no `<style>` element), so a Content Security
 Policy that forbids inline styles leaves them alone.
 
-Every chart is an `<svg role="img">` named by its `<title>` and `<desc>`, and the description
-ends with the data in words, so the chart has a real text alternative. All text passes through
-`django.utils.html.escape`: labels can come from user data.
+Every chart is an `<svg role="img">` whose one `<title>` is its whole text alternative: its
+name, its description and then its data in words. The title alone, not a `<desc>` beside it,
+because WeasyPrint makes an inline SVG a /Figure in the tagged PDF with the `<title>` as its /Alt
+and reads nothing else; a browser names the chart from the same title, so a screen reader hears
+it once, on the page and in the PDF alike. All text passes through `django.utils.html.escape`:
+labels can come from user data.
+
+No text is smaller than 12 units (MIN_TEXT), so a chart shown at its viewBox width (720 px, in a
+scrolling region on a phone) never has text under 12 px.
 
 Scores are percentages from 0 to 100, or None when nothing was rated (see `scoring`); they are
 shown as whole percentages, rounded half up.
@@ -50,6 +56,8 @@ CHART_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 # One viewBox width for every chart, so text comes out the same size in each at the same
 # container width.
 WIDTH = 720
+# The smallest font size in a chart, in viewBox units: 12 px when a chart is shown at WIDTH px.
+MIN_TEXT = 12
 
 # DejaVu Sans is wide: an average character takes about 0.6em. Used only to wrap labels.
 CHAR_WIDTH = 0.6
@@ -491,7 +499,7 @@ def _bar(
     previous: bool = False,
 ) -> str:
     """One bar with its value written after it, or "Not rated" and no bar."""
-    size = 11 if previous else 13
+    size = MIN_TEXT if previous else 13
     fill = SECONDARY if previous else TEXT
     middle = y + height / 2
     if value is None:
@@ -535,7 +543,7 @@ def _grid(*, x: float, width: float, top: float, bottom: float) -> str:
         lines.append(
             f'<line x1="{_n(line_x)}" y1="{_n(top)}" x2="{_n(line_x)}" y2="{_n(bottom)}" '
             f'stroke="{colour}" stroke-width="1"/>'
-            + _text(line_x, bottom + 16, f"{step}%", size=11, anchor="middle", fill=SECONDARY)
+            + _text(line_x, bottom + 16, f"{step}%", size=MIN_TEXT, anchor="middle", fill=SECONDARY)
         )
     return '<g class="grid">' + "".join(lines) + "</g>"
 
@@ -559,14 +567,14 @@ def _legend(
 def _svg(
     *, chart_id: str, width: float, height: float, title: str, desc: str, body: list[str]
 ) -> SafeString:
-    # Every piece of text in `body` was escaped where it was made; title and desc are escaped here.
+    """The chart's markup, named by one `<title>`, "`title`. `desc`": see the module docstring."""
+    # Every piece of text in `body` was escaped where it was made; the title is escaped here.
+    alternative = _join(_sentence(title), desc)
     return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{chart_id}-title" '
         f'viewBox="0 0 {_n(width)} {_n(height)}" width="100%" '
         f'preserveAspectRatio="xMinYMin meet" font-family="{FONT}" class="chart">'
-        f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
+        f'<title id="{chart_id}-title">{escape(alternative)}</title>' + "".join(body) + "</svg>"
     )
 
 
@@ -646,7 +654,12 @@ def score_trend(
             f'<line x1="{_n(plot_x)}" y1="{_n(line_y)}" x2="{_n(plot_right)}" y2="{_n(line_y)}" '
             f'stroke="{colour}" stroke-width="1"/>'
             + _text(
-                axis_x, _baseline(line_y, 11), f"{step}%", size=11, anchor="end", fill=SECONDARY
+                axis_x,
+                _baseline(line_y, MIN_TEXT),
+                f"{step}%",
+                size=MIN_TEXT,
+                anchor="end",
+                fill=SECONDARY,
             )
         )
     parts.append('<g class="grid">' + "".join(grid) + "</g>")

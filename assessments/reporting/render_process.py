@@ -24,13 +24,25 @@ class RenderFailed(Exception):
     """A render that did not produce a PDF; the message is for the person waiting for it."""
 
 
+# A tagged PDF conforming to PDF/UA-1 (ISO 14289-1): WeasyPrint writes the structure tree
+# (headings, lists, tables with header cells, figures with /Alt, links), /MarkInfo, /Lang from
+# the document's `lang`, DisplayDocTitle, and the XMP metadata with the title and pdfuaid:part 1.
+# The HTML must supply what WeasyPrint cannot: `<html lang>`, a `<title>`, alt text on images and
+# a `<title>` in every inline SVG (see charts.py).
+PDF_VARIANT = "pdf/ua-1"
+
+
 def write_pdf(html: str, stylesheet_path: str) -> bytes:
-    """The document as PDF bytes, in this process."""
+    """The document as a tagged PDF/UA-1 file's bytes, in this process."""
     from weasyprint import HTML
 
     tools = _weasyprint_tools(stylesheet_path)
     document = HTML(string=html, base_url=None, url_fetcher=tools.fetcher)
-    return document.write_pdf(stylesheets=[tools.stylesheet], font_config=tools.font_config)
+    return document.write_pdf(
+        stylesheets=[tools.stylesheet],
+        font_config=tools.font_config,
+        pdf_variant=PDF_VARIANT,
+    )
 
 
 def _weasyprint_tools(stylesheet_path: str) -> SimpleNamespace:

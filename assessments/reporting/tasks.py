@@ -42,8 +42,9 @@ WORKER_DIED = "The worker rendering the PDF stopped before it finished."
 
 def state_key(assessment: Assessment) -> str:
     """A digest of everything that changes what the report shows: status, completion,
-    title, organisation name, and each section's version, status and review flag (every save
-    of a section raises its version). The same state always gives the same key."""
+    title, organisation name, each section's version, status and review flag (every save of a
+    section raises its version) and the sign-off's version. The same state always gives the
+    same key."""
     sections = sorted(assessment.sections.values_list("key", "version", "status", "needs_review"))
     completed = assessment.completed_at.isoformat() if assessment.completed_at else ""
     state = [
@@ -52,6 +53,7 @@ def state_key(assessment: Assessment) -> str:
         assessment.title,
         assessment.organisation.name,
         [list(section) for section in sections],
+        assessment.sign_off_version,
     ]
     return hashlib.sha256(json.dumps(state).encode()).hexdigest()
 

@@ -1,6 +1,7 @@
 """How the report writes scores and changes, the same in the HTML page and the PDF."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from assessments.reporting import charts
 from assessments.reporting.scoring import RATING_LABELS
@@ -48,4 +49,4 @@ def rating_label(rating: int | None) -> str:
 @register.filter(is_safe=True)
 def long_text(text: str) -> str:
     """A free-text answer as escaped paragraphs, laid out alike on screen and in the PDF."""
-    return long_text_html(text or "")
+    return mark_safe(long_text_html(text or ""))  # escaped by long_text_html

@@ -154,13 +154,24 @@ class DateInputField(forms.Field):
         "year": "%(subject)s must include a year with 4 numbers",
         "invalid": "%(subject)s must be a real date",
         "past": "%(subject)s must be today or in the future",
+        "future": "%(subject)s must be today or in the past",
     }
 
-    def __init__(self, *, subject: str = "Date", saved: date | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *,
+        subject: str = "Date",
+        saved: date | None = None,
+        in_the_past: bool = False,
+        **kwargs,
+    ) -> None:
+        """A date from today on (a target, a review), or with `in_the_past` one up to today
+        (when something happened)."""
         kwargs.setdefault("template_name", "assessments/widgets/date_field.html")
         super().__init__(**kwargs)
         self.subject = subject
         self.saved = saved
+        self.in_the_past = in_the_past
 
     def to_python(self, value) -> date | None:
         if isinstance(value, date) or value is None:
@@ -199,7 +210,11 @@ class DateInputField(forms.Field):
             if self.required:
                 raise self._error("required", PARTS)
             return
-        if value < timezone.localdate() and value != self.saved:
+        if value == self.saved:
+            return
+        if self.in_the_past and value > timezone.localdate():
+            raise self._error("future", PARTS)
+        if not self.in_the_past and value < timezone.localdate():
             raise self._error("past", PARTS)
 
     def has_changed(self, initial, data) -> bool:

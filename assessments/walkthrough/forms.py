@@ -5,11 +5,13 @@ page. Every text field states its length limit in its hint and enforces it with 
 import dataclasses
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import Model
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -21,15 +23,27 @@ from assessments.models import (
     Organisation,
     QuestionAnswer,
     Rating,
+    a_year_after,
 )
 from assessments.validators import validate_single_line
 from assessments.walkthrough.conflicts import EditConflict
 from assessments.walkthrough.dates import DateInputField
 from assessments.walkthrough.display import display_answer
+from assessments.walkthrough.services import SIGN_OFF_FIELDS
 from assessments.walkthrough.specs import item_key
 from framework.models import Domain, Edition
 
 RATING_ERROR = "Choose Poorly, Moderately or Well"
+# How long a free-text answer may be: what a board paper can carry (the report prints every
+# answer in full) and what renders in a few seconds at most (bench/report_pdf.py measures the
+# report with every answer at its limit). Answers saved before a limit was lowered still show
+# in full, and save unchanged (AnswerTextField).
+NOTE_LIMIT = 1000
+CURRENT_PRACTICE_LIMIT = 2000
+NEXT_STEPS_LIMIT = 1000
+COMMENT_LIMIT = 1000
+# Each part of the summary for the board: a few sentences, read in a minute.
+SIGN_OFF_LIMIT = 1000
 # Answer forms are prefixed f<factor pk>, q<question pk> or s<statement pk>.
 ANSWER_PREFIX = re.compile(r"^([fqs]\d+)-")
 
@@ -43,6 +57,46 @@ def _name_limits(form: forms.Form, names: dict[str, str]) -> None:
     for field, name in names.items():
         limit = form.fields[field].max_length
         form.fields[field].error_messages |= _limit(name, limit)
+
+
+def _limit_hint(limit: int, *, optional: bool = False) -> str:
+    """The hint states the limit: the count that works without JavaScript (sections.js counts
+    down as people type)."""
+    return f"{'Optional. ' if optional else ''}Up to {limit:,} characters."
+
+
+def _one_break(text: str) -> str:
+    """Line breaks as one character each: browsers post CR LF but count, and limit, one."""
+    return text.replace("\r\n", "\n")
+
+
+class _CharactersAsBrowsersCount(MaxLengthValidator):
+    def clean(self, x: str) -> int:
+        return len(_one_break(x))
+
+
+class AnswerTextField(forms.CharField):
+    """A free-text answer held to `max_length` characters, counted as the browser's
+    `maxlength` and the counter on the page count them (a line break is one).
+
+    A value saved before the limit was lowered (`saved`, set by the form) passes as it is: a
+    long note from an earlier assessment must not stop the rating beside it being saved.
+    Once edited, it must fit the limit like any other value.
+    """
+
+    saved = ""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            _CharactersAsBrowsersCount(v.limit_value) if type(v) is MaxLengthValidator else v
+            for v in self.validators
+        ]
+
+    def run_validators(self, value: str) -> None:
+        if value and _one_break(value) == _one_break(self.saved or ""):
+            return  # unchanged: it was valid when it was saved
+        super().run_validators(value)
 
 
 def _hidden(text: str) -> str:
@@ -126,12 +180,12 @@ class FactorAnswerForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose Yes or No"},
     )
-    note = forms.CharField(
+    note = AnswerTextField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=NOTE_LIMIT,
         required=False,
-        help_text="Optional. Up to 2,000 characters.",
-        error_messages=_limit("Notes", 2000),
+        help_text=_limit_hint(NOTE_LIMIT, optional=True),
+        error_messages=_limit("Notes", NOTE_LIMIT),
     )
 
     def __init__(self, *args, answer: FactorAnswer, **kwargs) -> None:
@@ -143,6 +197,7 @@ class FactorAnswerForm(forms.Form):
             '{}<span class="d-block fw-normal mt-1">Relevant to us?</span>', name
         )
         self.fields["note"].label = format_html("Notes{}", _hidden(name))
+        self.fields["note"].saved = answer.note
         _name_limits(self, {"note": f"Notes on {name}"})
 
 
@@ -151,19 +206,19 @@ QUESTION_FIELDS = ["rating", "current_practice", "next_steps", "action_owner", "
 
 class QuestionAnswerForm(forms.Form):
     rating = RatingField()
-    current_practice = forms.CharField(
+    current_practice = AnswerTextField(
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
+        max_length=CURRENT_PRACTICE_LIMIT,
         required=False,
-        help_text="Up to 5,000 characters.",
-        error_messages=_limit("What you do now", 5000),
+        help_text=_limit_hint(CURRENT_PRACTICE_LIMIT),
+        error_messages=_limit("What you do now", CURRENT_PRACTICE_LIMIT),
     )
-    next_steps = forms.CharField(
+    next_steps = AnswerTextField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
+        max_length=NEXT_STEPS_LIMIT,
         required=False,
-        help_text="Up to 5,000 characters.",
-        error_messages=_limit("What you will do next", 5000),
+        help_text=_limit_hint(NEXT_STEPS_LIMIT),
+        error_messages=_limit("What you will do next", NEXT_STEPS_LIMIT),
     )
     action_owner = forms.CharField(
         max_length=200,
@@ -189,6 +244,8 @@ class QuestionAnswerForm(forms.Form):
             ("target_date", "By when"),
         ]:
             self.fields[field].label = format_html("{}{}", label, _hidden(stage))
+        self.fields["current_practice"].saved = answer.current_practice
+        self.fields["next_steps"].saved = answer.next_steps
         _name_limits(
             self,
             {
@@ -204,12 +261,12 @@ class QuestionAnswerForm(forms.Form):
 
 class ChecklistAnswerForm(forms.Form):
     rating = RatingField(help_text="Choose one.")
-    comment = forms.CharField(
+    comment = AnswerTextField(
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
+        max_length=COMMENT_LIMIT,
         required=False,
-        help_text="Optional. Up to 2,000 characters.",
-        error_messages=_limit("Comment", 2000),
+        help_text=_limit_hint(COMMENT_LIMIT, optional=True),
+        error_messages=_limit("Comment", COMMENT_LIMIT),
     )
 
     def __init__(self, *args, answer: ChecklistAnswer, **kwargs) -> None:
@@ -218,6 +275,7 @@ class ChecklistAnswerForm(forms.Form):
         self.fields["rating"].label = answer.statement.text
         short = Truncator(answer.statement.text).chars(60)
         self.fields["comment"].label = format_html("Comment{}", _hidden(short))
+        self.fields["comment"].saved = answer.comment
         _name_limits(self, {"comment": f"Comment on “{short}”"})
 
 
@@ -362,3 +420,101 @@ def domain_forms(answers: list[QuestionAnswer], version: int, data=None) -> Sect
 def checklist_forms(answers: list[ChecklistAnswer], version: int, data=None) -> SectionForms:
     rows = [AnswerRow(answer, ChecklistAnswerForm(data, answer=answer)) for answer in answers]
     return SectionForms(rows, _version_form(data, version))
+
+
+class SignOffForm(forms.Form):
+    """The sign-off an owner records for the board: a short summary in three parts, who
+    approved the assessment and when, and when to review it next. `version` is the sign-off's
+    version when the form was shown, so a change by another owner is noticed."""
+
+    board_findings = forms.CharField(
+        label="What we found",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SIGN_OFF_LIMIT,
+        required=False,
+        help_text=f"Optional. The main findings, in a few sentences. Up to {SIGN_OFF_LIMIT:,} "
+        "characters.",
+        error_messages=_limit("What we found", SIGN_OFF_LIMIT),
+    )
+    board_plans = forms.CharField(
+        label="What we will do",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SIGN_OFF_LIMIT,
+        required=False,
+        help_text=f"Optional. The changes you will make first. Up to {SIGN_OFF_LIMIT:,} "
+        "characters.",
+        error_messages=_limit("What we will do", SIGN_OFF_LIMIT),
+    )
+    board_asks = forms.CharField(
+        label="What we need from the board",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SIGN_OFF_LIMIT,
+        required=False,
+        help_text="Optional. Decisions, time or money you are asking for. Up to "
+        f"{SIGN_OFF_LIMIT:,} characters.",
+        error_messages=_limit("What we need from the board", SIGN_OFF_LIMIT),
+    )
+    approved_by = forms.CharField(
+        label="Approved by",
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
+        help_text="Optional. The name and role of the person or body who approved the "
+        "assessment, for example “Priya Shah, Chair of Governors”. Up to 200 characters.",
+        error_messages=_limit("Approved by", 200),
+    )
+    approved_on = DateInputField(
+        label="Date approved",
+        subject="Date approved",
+        in_the_past=True,
+        required=False,
+        help_text="For example, 27 3 2027",
+    )
+    next_review_on = DateInputField(
+        label="Date of the next review",
+        subject="Date of the next review",
+        required=True,
+        help_text="Usually twelve months from now, or sooner if something changes. For example, "
+        "27 3 2028",
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, assessment: Assessment, **kwargs) -> None:
+        initial = {name: getattr(assessment, name) for name in SIGN_OFF_FIELDS}
+        initial["version"] = assessment.sign_off_version
+        if not initial["next_review_on"]:
+            initial["next_review_on"] = a_year_after(timezone.localdate())
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["approved_on"].saved = assessment.approved_on
+        self.fields["next_review_on"].saved = assessment.next_review_on
+
+    def clean_next_review_on(self) -> date:
+        value = self.cleaned_data["next_review_on"]
+        latest = timezone.localdate() + timedelta(days=3 * 366)
+        if value and value > latest:
+            raise forms.ValidationError(
+                "Date of the next review must be within three years: a board should see "
+                "digital resilience reviewed at least that often",
+                code="too-late",
+            )
+        return value
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (
+            data.get("approved_by")
+            and not data.get("approved_on")
+            and "approved_on" not in (self.errors)
+        ):
+            self.add_error("approved_on", "Enter the date it was approved")
+        if (
+            data.get("approved_on")
+            and not data.get("approved_by")
+            and "approved_by" not in (self.errors)
+        ):
+            self.add_error("approved_by", "Enter who approved the assessment")
+        return data
+
+    def sign_off(self) -> dict:
+        """The cleaned sign-off fields, for the services."""
+        return {name: self.cleaned_data[name] for name in SIGN_OFF_FIELDS}

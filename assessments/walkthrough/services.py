@@ -20,6 +20,7 @@ from assessments.models import (
     Organisation,
     QuestionAnswer,
     Section,
+    a_year_after,
 )
 from assessments.walkthrough import queries as section_queries
 from assessments.walkthrough import specs as section_specs
@@ -334,10 +335,33 @@ def confirm_section_review(
 assessment_completed = Signal()
 
 
+SIGN_OFF_FIELDS = [
+    "board_findings",
+    "board_plans",
+    "board_asks",
+    "approved_by",
+    "approved_on",
+    "next_review_on",
+]
+
+
+class SignOffChanged(Exception):
+    """Another owner changed the sign-off since this one opened it: nothing was saved."""
+
+    def __init__(self, assessment: Assessment) -> None:
+        super().__init__("The sign-off was changed by someone else.")
+        self.assessment = assessment
+
+
 @transaction.atomic
-def complete_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> Assessment:
+def complete_assessment(
+    *, assessment: Assessment, user: AbstractBaseUser, sign_off: dict[str, Any] | None = None
+) -> Assessment:
     """Lock a finished assessment; raises ValidationError listing what is missing: sections
-    whose copied answers nobody has confirmed, then ratings not given."""
+    whose copied answers nobody has confirmed, then ratings not given.
+
+    `sign_off` (an owner's: summary for the board, approval, next review) is recorded with the
+    completion. Without one the next review falls twelve months after completing."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.is_locked:
         raise AssessmentLocked("This assessment is already completed.")
@@ -351,13 +375,55 @@ def complete_assessment(*, assessment: Assessment, user: AbstractBaseUser) -> As
     assessment.status = Assessment.Status.COMPLETED
     assessment.completed_at = timezone.now()
     assessment.completed_by = user
-    assessment.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
+    fields = ["status", "completed_at", "completed_by", "updated_at"]
+    changed = _apply_sign_off(assessment, sign_off or {})
+    if not assessment.next_review_on:
+        assessment.next_review_on = a_year_after(timezone.localdate(assessment.completed_at))
+        fields.append("next_review_on")
+    if changed:
+        assessment.sign_off_version += 1
+        fields += [*changed, "sign_off_version"]
+    assessment.save(update_fields=list(dict.fromkeys(fields)))
     Activity.objects.create(assessment=assessment, kind=Activity.Kind.COMPLETED, user=user)
+    if any(name != "next_review_on" for name in changed):
+        Activity.objects.create(assessment=assessment, kind=Activity.Kind.SIGNED_OFF, user=user)
     transaction.on_commit(
         lambda: assessment_completed.send(sender=Assessment, assessment_id=assessment.pk),
         robust=True,
     )
     return assessment
+
+
+@transaction.atomic
+def record_sign_off(
+    *, assessment: Assessment, user: AbstractBaseUser, values: dict[str, Any], version: int
+) -> Assessment:
+    """Change the sign-off of a completed assessment (owners only, checked by the view); its
+    answers stay locked. `version` is the sign-off's version the owner saw: if another owner
+    saved since, nothing is saved and SignOffChanged says so (never a silent overwrite)."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not assessment.is_locked:
+        raise ValidationError(
+            "Record the sign-off when you complete the assessment.", code="not-completed"
+        )
+    if assessment.sign_off_version != version:
+        raise SignOffChanged(assessment)
+    changed = _apply_sign_off(assessment, values)
+    if changed:
+        assessment.sign_off_version += 1
+        assessment.save(update_fields=[*changed, "sign_off_version", "updated_at"])
+        Activity.objects.create(assessment=assessment, kind=Activity.Kind.SIGNED_OFF, user=user)
+    return assessment
+
+
+def _apply_sign_off(assessment: Assessment, values: dict[str, Any]) -> list[str]:
+    """Set the sign-off fields given in `values`; returns the names of those that changed."""
+    changed = []
+    for name in SIGN_OFF_FIELDS:
+        if name in values and getattr(assessment, name) != values[name]:
+            setattr(assessment, name, values[name])
+            changed.append(name)
+    return changed
 
 
 @transaction.atomic

@@ -109,8 +109,18 @@ def assessment_complete(request: HttpRequest, org: str, pk: int) -> HttpResponse
         # The form is on check your answers (e.g. after a reload of its list of what is missing).
         return redirect("assessments:check", org, pk)
     membership, assessment = get_assessment(request, org, pk, role=Role.EDITOR)
+    # Owners record the sign-off as they complete; editors complete without one.
+    sign_off_form = None
+    if membership.is_owner and not assessment.is_locked:
+        sign_off_form = section_forms.SignOffForm(request.POST, assessment=assessment)
+        if not sign_off_form.is_valid():
+            return _check_page(request, membership, assessment, sign_off_form=sign_off_form)
     try:
-        services.complete_assessment(assessment=assessment, user=request.user)
+        services.complete_assessment(
+            assessment=assessment,
+            user=request.user,
+            sign_off=sign_off_form.sign_off() if sign_off_form else None,
+        )
     except ValidationError:
         return _check_page(
             request,
@@ -118,8 +128,52 @@ def assessment_complete(request: HttpRequest, org: str, pk: int) -> HttpResponse
             assessment,
             missing=queries.missing_ratings(assessment),
             to_review=queries.sections_to_review(assessment),
+            sign_off_form=sign_off_form,
         )
     return redirect("assessments:completed", org, pk)
+
+
+SIGN_OFF_CHANGED = (
+    "Another owner changed the sign-off while you were editing it, so yours was not saved. "
+    "Theirs is shown below each box; what you typed is still in the form. Check both, then "
+    "save again."
+)
+
+
+@login_required
+def assessment_sign_off(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """The sign-off of a completed assessment (owners): changed without reopening its answers,
+    since a board often approves weeks after the assessment is completed."""
+    membership, assessment = get_assessment(request, org, pk, role=Role.OWNER)
+    if not assessment.is_locked:
+        # Until then the sign-off is recorded with the completion, on check your answers.
+        return redirect("assessments:check", org, pk)
+    theirs = None
+    if request.method == "POST":
+        form = section_forms.SignOffForm(request.POST, assessment=assessment)
+        if form.is_valid():
+            try:
+                services.record_sign_off(
+                    assessment=assessment,
+                    user=request.user,
+                    values=form.sign_off(),
+                    version=form.cleaned_data["version"],
+                )
+            except services.SignOffChanged as changed:
+                theirs = changed.assessment
+                # The next save is checked against the version now shown.
+                data = request.POST.copy()
+                data["version"] = str(theirs.sign_off_version)
+                form = section_forms.SignOffForm(data, assessment=theirs)
+                form.is_valid()
+                form.add_error(None, SIGN_OFF_CHANGED)
+            else:
+                messages.success(request, "The sign-off is saved. The report shows it now.")
+                return redirect("assessments:report", org, pk)
+    else:
+        form = section_forms.SignOffForm(assessment=assessment)
+    context = {**_base_context(membership, assessment), "form": form, "theirs": theirs}
+    return render(request, "assessments/assessment_sign_off.html", context)
 
 
 @login_required
@@ -178,9 +232,14 @@ def _with_section_titles(entries, specs: list[SectionSpec]) -> list:
     return entries
 
 
-def _check_page(request, membership, assessment, *, missing=None, to_review=None):
+def _check_page(
+    request, membership, assessment, *, missing=None, to_review=None, sign_off_form=None
+):
     specs = for_assessment(assessment)
+    if sign_off_form is None and membership.is_owner and not assessment.is_locked:
+        sign_off_form = section_forms.SignOffForm(assessment=assessment)
     context = {
+        "sign_off_form": sign_off_form,
         **_base_context(membership, assessment),
         "answers": queries.answers_by_section(assessment, specs),
         "missing": missing or [],

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Assessment, Rating
+from assessments.models import Assessment, Rating, a_year_after
 from assessments.walkthrough import services
 from framework.models import Edition, Question
 from framework.services import duplicate_edition, publish_edition
@@ -99,7 +99,9 @@ def complete(assessment: Assessment, user: User, *, on: datetime | None = None) 
     rate_checklist(assessment, Rating.MODERATELY, rating__isnull=True)
     assessment = services.complete_assessment(assessment=assessment, user=user)
     if on is not None:
-        Assessment.objects.filter(pk=assessment.pk).update(completed_at=timezone.make_aware(on))
+        Assessment.objects.filter(pk=assessment.pk).update(
+            completed_at=timezone.make_aware(on), next_review_on=a_year_after(on.date())
+        )
         assessment.refresh_from_db()
     return assessment
 

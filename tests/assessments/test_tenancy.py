@@ -76,6 +76,8 @@ LEVELS: dict[str, tuple[str, str]] = {
     "complete": (FORM_PAGE, EDITOR),
     # The confirmation after completing: any member may read it; nothing to post.
     "completed": (VIEWER, NOT_ALLOWED),
+    # The sign-off of a completed assessment (before completing: back to check your answers).
+    "sign_off": (OWNER, OWNER),
     "reopen": (FORM_PAGE, OWNER),
     "delete": (OWNER, OWNER),
 }
