@@ -6,6 +6,7 @@ whatever the number of domains or answers, and returns plain data for the templa
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,8 +37,17 @@ HOW_SCORES_WORK = (
     "checklist statement; stage and domain scores cover the questions of that stage or domain."
 )
 
+# Where a score first appears (the executive summary): what it means, in one sentence.
+SCORES_IN_ONE_SENTENCE = (
+    "A score sums up a group of ratings (a stage, a domain, or everything) as a share of the "
+    "best possible: 100% if every item in it is rated Well, 67% if every item is Moderately, "
+    "33% if every item is Poorly."
+)
+
 RESOURCE_TAGS = ["stages", "audiences", "domains", "statements"]
-SIGNPOSTS_PER_STAGE = 4
+# Targeted signposting fits one page: a few resources for each weak stage, a handful in all.
+SIGNPOSTS_PER_STAGE = 3
+SIGNPOSTS_IN_ALL = 6
 
 
 @dataclass
@@ -49,6 +59,9 @@ class RatedItem:
     rating: int | None
     order: int
     anchor: str
+    target_date: date | None = None
+    # Its number in the action plan, when it has an action there.
+    action_number: int | None = None
 
     @property
     def rating_label(self) -> str:
@@ -94,6 +107,22 @@ class ScoreRow:
 
 
 @dataclass
+class Action:
+    """A line of the action plan: an answer with a next step, numbered in priority order."""
+
+    number: int
+    answer: QuestionAnswer
+
+
+@dataclass
+class ActionGroup:
+    """The action plan's actions of one rating, most urgent rating first."""
+
+    label: str
+    actions: list[Action]
+
+
+@dataclass
 class SignpostGroup:
     stage: Stage
     resources: list[Resource]
@@ -134,14 +163,19 @@ class Report:
     strengths: list[RatedItem]
     priorities: list[RatedItem]
     since_last: SinceLast | None
-    actions: list[QuestionAnswer]
+    actions: list[Action]
+    action_groups: list[ActionGroup]
     signposting: list[SignpostGroup]
+    # Nothing rated Poorly or Moderately: no targeted resources, only the appendix.
     signposting_is_general: bool
     members: list[MemberOrganisation]
     overall: ScoreRow | None = None
     checklist_row: ScoreRow | None = None
     charts: dict[str, str] = field(default_factory=dict)
     how_scores_work: str = HOW_SCORES_WORK
+    scores_in_one_sentence: str = SCORES_IN_ONE_SENTENCE
+    # More targeted resources than the report has room for (the resources page lists them).
+    signposts_left_out: int = 0
 
     @property
     def rated(self) -> int:
@@ -159,6 +193,21 @@ class Report:
     @property
     def organisation(self):
         return self.assessment.organisation
+
+    @property
+    def approved(self) -> bool:
+        return bool(self.assessment.approved_by)
+
+    @property
+    def board_summary(self) -> list[tuple[str, str]]:
+        """The sign-off's summary for the board, as (heading, text) for the parts written."""
+        assessment = self.assessment
+        parts = [
+            ("What we found", assessment.board_findings),
+            ("What we will do", assessment.board_plans),
+            ("What we need from the board", assessment.board_asks),
+        ]
+        return [(heading, text) for heading, text in parts if text.strip()]
 
     @property
     def edition(self):
@@ -200,12 +249,19 @@ def build_report(assessment: Assessment) -> Report:
         )
         for domain in domains
     ]
-    items = _rated_items(answers, checklist)
-    strengths = _pick(items, [Rating.WELL, Rating.MODERATELY], reverse=True)
-    priorities = _pick(
-        [item for item in items if item not in strengths], [Rating.POORLY, Rating.MODERATELY]
-    )
-    signposting, general, members = _signposting(assessment, answers, checklist, stages)
+    actions = [
+        Action(number, answer)
+        for number, answer in enumerate(
+            sorted((a for a in answers if a.next_steps.strip()), key=action_priority), start=1
+        )
+    ]
+    for action in actions:
+        # The domain parts point each answer with a next step to its line of the action plan.
+        action.answer.action_number = action.number
+    items = _rated_items(answers, checklist, {a.answer.pk: a.number for a in actions})
+    strengths = _strengths(items)
+    priorities = _priorities([item for item in items if item not in strengths])
+    signposting, general, members, left_out = _signposting(assessment, answers, checklist, stages)
     report = Report(
         assessment=assessment,
         is_draft=not assessment.is_locked,
@@ -223,13 +279,12 @@ def build_report(assessment: Assessment) -> Report:
         strengths=strengths,
         priorities=priorities,
         since_last=_since_last(previous, previous_scores, scores, answers, checklist),
-        actions=sorted(
-            (answer for answer in answers if answer.next_steps.strip()),
-            key=action_priority,
-        ),
+        actions=actions,
+        action_groups=_action_groups(actions),
         signposting=signposting,
         signposting_is_general=general,
         members=members,
+        signposts_left_out=left_out,
         overall=ScoreRow(
             "Overall",
             scores.overall,
@@ -244,7 +299,7 @@ def build_report(assessment: Assessment) -> Report:
             *_tally(answer.rating for answer in checklist),
         ),
     )
-    report.charts = _charts(report, checklist)
+    report.charts = _charts(report)
     return report
 
 
@@ -259,6 +314,17 @@ def action_priority(answer: QuestionAnswer) -> tuple:
         question.stage.position,
         question.position,
     )
+
+
+def _action_groups(actions: list[Action]) -> list[ActionGroup]:
+    """The actions under their rating ("Rated Poorly", …): the rating is said once, for the
+    group, and the numbering runs on across groups."""
+    groups: dict[int | None, ActionGroup] = {}
+    for action in actions:
+        rating = action.answer.rating
+        label = f"Rated {Rating(rating).label}" if rating else "Not rated"
+        groups.setdefault(rating, ActionGroup(label, [])).actions.append(action)
+    return list(groups.values())
 
 
 def _tally(ratings) -> tuple[int, int]:
@@ -314,7 +380,10 @@ def _since_last(previous, previous_scores, scores, answers, checklist) -> SinceL
     )
 
 
-def _rated_items(answers, checklist) -> list[RatedItem]:
+def _rated_items(answers, checklist, action_numbers: dict[int, int]) -> list[RatedItem]:
+    """Every rated question and statement, in framework order (questions by domain, stage
+    and position, then the checklist)."""
+    answers = sorted(answers, key=lambda answer: action_priority(answer)[2:])
     items = [
         RatedItem(
             label=f"{answer.question.domain.name} – {answer.question.stage.name}",
@@ -322,6 +391,8 @@ def _rated_items(answers, checklist) -> list[RatedItem]:
             rating=answer.rating,
             order=index,
             anchor=f"answer-q{answer.question_id}",
+            target_date=answer.target_date,
+            action_number=action_numbers.get(answer.pk),
         )
         for index, answer in enumerate(answers)
     ]
@@ -338,11 +409,25 @@ def _rated_items(answers, checklist) -> list[RatedItem]:
     return items
 
 
-def _pick(items: list[RatedItem], ratings: list[int], *, reverse: bool = False) -> list[RatedItem]:
-    """Up to three items: the best (or worst) rated first, then in framework order."""
-    chosen = [item for item in items if item.rating in ratings]
-    chosen.sort(key=lambda item: (-item.rating if reverse else item.rating, item.order))
-    return chosen[:3]
+TOP_ITEMS = 3
+
+
+def _strengths(items: list[RatedItem]) -> list[RatedItem]:
+    """Up to three items rated Well, in framework order; only when nothing is rated Well, up to
+    three rated Moderately."""
+    for rating in (Rating.WELL, Rating.MODERATELY):
+        chosen = [item for item in items if item.rating == rating]
+        if chosen:
+            return chosen[:TOP_ITEMS]
+    return []
+
+
+def _priorities(items: list[RatedItem]) -> list[RatedItem]:
+    """Up to three items rated Poorly or Moderately, ordered as the action plan is: by rating,
+    then target date (undated last), then framework order (statements after questions)."""
+    chosen = [item for item in items if item.rating in (Rating.POORLY, Rating.MODERATELY)]
+    chosen.sort(key=lambda item: (item.rating, item.target_date or date.max, item.order))
+    return chosen[:TOP_ITEMS]
 
 
 def _domain_parts(domains, stages, answers, scores) -> list[DomainPart]:
@@ -386,11 +471,13 @@ def _members(edition) -> list[MemberOrganisation]:
 
 
 def _signposting(assessment, answers, checklist, stages):
-    """Resources for the stages, statements and domains rated Poorly or Moderately, by stage.
+    """Resources for the stages, statements and domains rated Poorly or Moderately, by stage,
+    weakest stage first: at most SIGNPOSTS_PER_STAGE a stage and SIGNPOSTS_IN_ALL in all.
 
-    Each resource is listed once, under the first weak stage it helps with (or its first stage);
-    those for the organisation's audiences come first, then those matching more weak areas.
-    Where nothing is rated Poorly or Moderately, the framework's general list of members.
+    Each resource is listed once, under the weakest stage it helps with; those for the
+    organisation's audiences come first, then those matching more weak areas. A member's home
+    page is not a resource: it is listed in the appendix of members, which every report has.
+    Returns (groups, nothing is weak, members, how many matching resources were left out).
     """
     weak = (Rating.POORLY, Rating.MODERATELY)
     weak_stages = {a.question.stage_id for a in answers if a.rating in weak}
@@ -398,7 +485,7 @@ def _signposting(assessment, answers, checklist, stages):
     weak_statements = {a.statement_id for a in checklist if a.rating in weak}
     members = _members(assessment.edition)
     if not (weak_stages or weak_domains or weak_statements):
-        return [], True, members
+        return [], True, members, 0
     # The weakest stage first: a resource is listed under the weakest stage it helps with.
     stage_scores = scoring.score_items(
         _rated(answers, []), stages=[stage.key for stage in stages]
@@ -413,7 +500,7 @@ def _signposting(assessment, answers, checklist, stages):
                 + len({domain.pk for domain in resource.domains.all()} & weak_domains)
                 + len({statement.pk for statement in resource.statements.all()} & weak_statements)
             )
-            if not matches or not stage_ids:
+            if not matches or not stage_ids or is_home_page(resource.url):
                 continue
             home = min(stage_ids, key=lambda pk: (pk not in weak_stages, weakness[pk]))
             for_audience = any(a.suits(assessment.age_groups) for a in resource.audiences.all())
@@ -423,14 +510,26 @@ def _signposting(assessment, answers, checklist, stages):
     for _, home, resource in sorted(ranked, key=lambda row: row[0]):
         groups[home].resources.append(resource)
     ordered = sorted(groups.values(), key=lambda group: weakness[group.stage.pk])
+    room = SIGNPOSTS_IN_ALL
     for group in ordered:
         # A board reads the most relevant few; the resources page has the rest.
-        group.more = max(0, len(group.resources) - SIGNPOSTS_PER_STAGE)
-        del group.resources[SIGNPOSTS_PER_STAGE:]
-    return [group for group in ordered if group.resources], False, members
+        keep = min(SIGNPOSTS_PER_STAGE, room)
+        group.more = max(0, len(group.resources) - keep)
+        del group.resources[keep:]
+        room -= len(group.resources)
+    left_out = sum(group.more for group in ordered)
+    return [group for group in ordered if group.resources], False, members, left_out
 
 
-def _charts(report: Report, checklist) -> dict[str, str]:
+def is_home_page(url: str) -> bool:
+    """A site's front page (no path beyond "/", no query): an organisation, not a resource."""
+    parts = urlsplit(url)
+    return parts.path.strip("/") == "" and not parts.query
+
+
+def _charts(report: Report) -> dict[str, str]:
+    """The report's one chart: scores by stage (groups of ratings). Single ratings are words,
+    never charted as numbers."""
     previous = None
     if report.since_last is not None:
         previous = [(row.label, row.previous) for row in report.stage_rows]
@@ -445,18 +544,5 @@ def _charts(report: Report, checklist) -> dict[str, str]:
             title="Score by stage",
             description=f"Score for each stage of the framework: {stage_words}.",
             chart_id="chart-stages",
-        ),
-        "heat_map": charts.heat_map(
-            [(part.domain.name, [block.score for block in part.stages]) for part in report.domains],
-            [row.label for row in report.stage_rows],
-            title="Score by domain and stage",
-            description="Each domain in scope scored at each stage.",
-            chart_id="chart-heat-map",
-        ),
-        "checklist": charts.checklist_chart(
-            [(answer.statement.text, answer.rating) for answer in checklist],
-            title="Self-assessment checklist",
-            description=f"How well each of the {len(checklist)} checklist statements is promoted.",
-            chart_id="chart-checklist",
         ),
     }

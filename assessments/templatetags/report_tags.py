@@ -50,3 +50,11 @@ def rating_label(rating: int | None) -> str:
 def long_text(text: str) -> str:
     """A free-text answer as escaped paragraphs, laid out alike on screen and in the PDF."""
     return mark_safe(long_text_html(text or ""))  # escaped by long_text_html
+
+
+@register.filter
+def site_label(url: str) -> str:
+    """A web address as people say it: "nspcc.org.uk", "gov.uk/government/…" (no scheme, no
+    "www.", no trailing slash)."""
+    label = url.split("://", 1)[-1].removeprefix("www.")
+    return label.rstrip("/")

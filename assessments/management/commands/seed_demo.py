@@ -26,6 +26,7 @@ from assessments.models import (
     Profile,
     Rating,
     Section,
+    a_year_after,
 )
 from assessments.organisations import services as organisation_services
 from assessments.walkthrough import services
@@ -41,6 +42,10 @@ DEMO_OWNER_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"
 
 RATINGS = {choice.label.lower(): choice.value for choice in Rating}
+
+
+# Completing and the sign-off recorded with it happen at the backdated completion time.
+FINISHING = [Activity.Kind.COMPLETED, Activity.Kind.SIGNED_OFF]
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -155,7 +160,11 @@ class Command(BaseCommand):
         for section in spec["sections"]:
             self.save_section(assessment, section, user=users[section["by"]])
         if "completed_by" in spec:
-            services.complete_assessment(assessment=assessment, user=users[spec["completed_by"]])
+            services.complete_assessment(
+                assessment=assessment,
+                user=users[spec["completed_by"]],
+                sign_off=spec.get("sign_off"),
+            )
 
         created_at = _at(spec["created_on"], 9)
         completed_at = _at(spec["completed_on"], 16) if "completed_on" in spec else None
@@ -163,8 +172,12 @@ class Command(BaseCommand):
         Assessment.objects.filter(pk=assessment.pk).update(
             created_at=created_at, completed_at=completed_at, updated_at=completed_at or last_saved
         )
+        if completed_at and "next_review_on" not in spec.get("sign_off", {}):
+            Assessment.objects.filter(pk=assessment.pk).update(
+                next_review_on=a_year_after(spec["completed_on"])
+            )
         assessment.activity.filter(kind=Activity.Kind.CREATED).update(at=created_at)
-        assessment.activity.filter(kind=Activity.Kind.COMPLETED).update(at=completed_at)
+        assessment.activity.filter(kind__in=FINISHING).update(at=completed_at)
         return assessment
 
     def save_section(

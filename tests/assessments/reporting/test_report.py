@@ -5,10 +5,17 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Assessment, Rating
-from assessments.reporting.report import SIGNPOSTS_PER_STAGE, Participant, build_report
+from assessments.reporting.report import (
+    SIGNPOSTS_IN_ALL,
+    SIGNPOSTS_PER_STAGE,
+    Participant,
+    build_report,
+    is_home_page,
+)
 from assessments.walkthrough import services
 from framework import cache as framework_cache
 from framework.models import Resource
@@ -125,17 +132,79 @@ def test_report_signposts_resources_for_the_organisations_audiences_first(rated)
     assert matched_somewhere
 
 
-def test_report_signposts_the_most_relevant_few_per_stage_and_counts_the_rest(rated):
+def test_report_signposts_the_most_relevant_few_and_counts_the_rest(rated):
     rate(rated, POORLY)
 
     report = build_report(rated)
 
     assert all(len(group.resources) <= SIGNPOSTS_PER_STAGE for group in report.signposting)
-    listed = sum(len(group.resources) + group.more for group in report.signposting)
-    tagged = Resource.objects.filter(member__edition=rated.edition).exclude(stages=None).count()
-    assert listed == tagged  # every rating is Poorly, so every resource with a stage matches
-    assert any(group.more for group in report.signposting)
+    shown = sum(len(group.resources) for group in report.signposting)
+    assert shown == SIGNPOSTS_IN_ALL
+    tagged = [
+        resource
+        for resource in Resource.objects.filter(member__edition=rated.edition).exclude(stages=None)
+        if not is_home_page(resource.url)
+    ]
+    # Every rating is Poorly, so every resource with a stage matches: shown or counted.
+    assert shown + report.signposts_left_out == len(tagged)
     assert report.resources_url.endswith("/resources/")
+
+
+def test_report_never_signposts_a_members_home_page_as_a_resource(rated):
+    rate(rated, POORLY)
+    home_pages = Resource.objects.filter(
+        member__edition=rated.edition, url__regex=r"^https?://[^/]+/?$"
+    )
+    assert home_pages.exists()  # the framework's data has some: the test can fail
+
+    report = build_report(rated)
+
+    listed = {resource.pk for group in report.signposting for resource in group.resources}
+    assert not listed & set(home_pages.values_list("pk", flat=True))
+    assert is_home_page("https://www.nspcc.org.uk/")
+    assert not is_home_page("https://learning.nspcc.org.uk/safeguarding")
+    assert not is_home_page("https://example.org/?topic=filtering")
+
+
+def test_report_strengths_never_list_moderately_while_something_is_rated_well(rated):
+    rate(rated, WELL, question__key="content-learn")
+
+    report = build_report(rated)
+
+    assert [(item.label, item.rating) for item in report.strengths] == [
+        ("Content – Learn", WELL),
+        ("Checklist statement 1", WELL),
+        ("Checklist statement 2", WELL),
+    ]
+    rate(rated, MODERATELY, question__key="content-learn")
+    rate_checklist(rated, MODERATELY)
+    assert {item.rating for item in build_report(rated).strengths} == {MODERATELY}
+
+
+def test_report_priorities_are_ordered_as_the_action_plan_is(rated):
+    plan = {
+        "environment-know": (MODERATELY, date(2026, 1, 1)),
+        "content-learn": (POORLY, date(2026, 9, 1)),
+        "content-recover": (POORLY, date(2026, 3, 1)),
+    }
+    for key, (rating, target) in plan.items():
+        rated.question_answers.filter(question__key=key).update(
+            rating=rating, next_steps=f"Do {key}", target_date=target
+        )
+
+    report = build_report(rated)
+
+    assert [item.label for item in report.priorities] == [
+        "Content – Recover",
+        "Content – Learn",
+        "Environment – Know",
+    ]
+    assert [item.action_number for item in report.priorities] == [1, 2, 3]
+    assert [action.answer.question.key for action in report.actions][:3] == [
+        "content-recover",
+        "content-learn",
+        "environment-know",
+    ]
 
 
 def test_report_lists_the_general_members_when_everything_is_rated_well(rated):
@@ -164,13 +233,18 @@ def test_report_actions_put_poorly_before_moderately_then_by_target_date(rated):
 
     report = build_report(rated)
 
-    assert [action.question.key for action in report.actions] == [
+    assert [action.answer.question.key for action in report.actions] == [
         "environment-learn",
         "environment-know",
         "environment-recover",
         "environment-understand",
         "content-understand",
     ]
+    assert [action.number for action in report.actions] == [1, 2, 3, 4, 5]
+    # The rating is said once, for each group of actions.
+    assert [
+        (group.label, [action.number for action in group.actions]) for group in report.action_groups
+    ] == [("Rated Poorly", [1, 2, 3]), ("Rated Moderately", [4]), ("Rated Well", [5])]
 
 
 def test_report_since_last_compares_with_the_previous_completed_assessment(make_assessment, owner):
@@ -222,7 +296,9 @@ def test_report_of_a_draft_leaves_unanswered_items_out_of_scores(assessment):
     ]
     assert report.domain_rows[1].score is None
     assert report.counts == [("Poorly", 1), ("Moderately", 0), ("Well", 1)]
-    assert "Not rated" in report.charts["checklist"]
+    assert (report.checklist_row.rated, report.checklist_row.total) == (1, 8)
+    html = render_to_string("assessments/report/_checklist.html", {"report": report})
+    assert html.count("Not rated") == 7
 
 
 def test_report_of_a_completed_assessment_is_not_a_draft(rated, owner):
@@ -313,7 +389,8 @@ def test_report_reads_checklist_and_audiences_from_its_edition(edition, organisa
 
     report = build_report(assessment)
 
-    assert "9 checklist statements" in report.charts["checklist"]
+    html = render_to_string("assessments/report/_checklist.html", {"report": report})
+    assert "each of the framework’s 9 checklist statements" in html
     assert "eight" not in report.how_scores_work
     assert len(report.checklist) == 9
     families_first = [
