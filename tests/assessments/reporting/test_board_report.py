@@ -78,7 +78,7 @@ def test_the_executive_summary_carries_the_sign_off(demo, demo_pdf):
     assert "What we need from the board Approve two training days" in summary
     assert "Approved" in summary
     assert "By Board of Trustees, Riverside Community Learning Trust on 28 October 2026" in summary
-    assert "Next review By 15 October 2027" in summary
+    assert "Next review" in summary and "By 15 October 2027, or sooner" in summary
 
 
 def test_the_cover_names_people_with_job_titles_never_by_email(demo, demo_pdf):
