@@ -94,22 +94,7 @@ def demo_owner(page: Page, demo: Organisation, log_in) -> Organisation:  # noqa:
     return demo
 
 
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(name, id=_test_id(name)) for name in PAGES if name != "report"]
-    + [
-        pytest.param(
-            "report",
-            id="report",
-            marks=pytest.mark.xfail(
-                strict=False,
-                reason="the report's own markup and CSS, being rewritten: the score pills "
-                "(span.score, 86-96px) spill out of their 69px cells in the summary's score "
-                "tables (table.report-table.score-table td.num), widening the page to 335px",
-            ),
-        )
-    ],
-)
+@pytest.mark.parametrize("name", [pytest.param(name, id=_test_id(name)) for name in PAGES])
 def test_page_reflows_at_320_pixels_and_is_accessible(
     page: Page, demo_owner: Organisation, assert_accessible, name: str
 ):
