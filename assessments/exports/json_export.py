@@ -9,7 +9,7 @@ Every export reads in a fixed number of queries, however many domains the assess
 """
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -57,6 +57,12 @@ def export_assessment(assessment: Assessment) -> dict[str, Any]:
             "domains": list(
                 assessment.domains.order_by("position", "pk").values_list("key", flat=True)
             ),
+            "board_findings": assessment.board_findings,
+            "board_plans": assessment.board_plans,
+            "board_asks": assessment.board_asks,
+            "approved_by": assessment.approved_by,
+            "approved_on": _day(assessment.approved_on),
+            "next_review_on": _day(assessment.next_review_on),
         },
         "factors": [
             {"factor": answer.factor.key, "relevant": answer.relevant, "note": answer.note}
@@ -72,7 +78,7 @@ def export_assessment(assessment: Assessment) -> dict[str, Any]:
                 "current_practice": answer.current_practice,
                 "next_steps": answer.next_steps,
                 "action_owner": answer.action_owner,
-                "target_date": answer.target_date.isoformat() if answer.target_date else None,
+                "target_date": _day(answer.target_date),
             }
             for answer in questions
         ],
@@ -118,4 +124,8 @@ def export_filename(assessment: Assessment, extension: str, *, suffix: str = "")
 
 
 def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None

@@ -31,7 +31,12 @@ from assessments.models import (
     Section,
 )
 from assessments.walkthrough import services
-from assessments.walkthrough.forms import ChecklistAnswerForm, FactorAnswerForm, QuestionAnswerForm
+from assessments.walkthrough.forms import (
+    ChecklistAnswerForm,
+    FactorAnswerForm,
+    QuestionAnswerForm,
+    SignOffForm,
+)
 from assessments.walkthrough.specs import for_assessment
 from framework.models import ChecklistStatement, Domain, Edition, Factor, Question
 
@@ -93,7 +98,15 @@ ASSESSMENT_SPEC: Spec = {
         "a non-empty list of domain keys",
         True,
     ),
+    # The sign-off for the board (files before it was added have none: blank).
+    "board_findings": TEXT,
+    "board_plans": TEXT,
+    "board_asks": TEXT,
+    "approved_by": TEXT,
+    "approved_on": (_or_null(_is_date), "a date (YYYY-MM-DD) or null", False),
+    "next_review_on": (_or_null(_is_date), "a date (YYYY-MM-DD) or null", False),
 }
+SIGN_OFF_DATES = ["approved_on", "next_review_on"]
 FACTOR_SPEC: Spec = {
     "factor": KEY,
     "relevant": (_or_null(lambda value: isinstance(value, bool)), "true, false or null", False),
@@ -220,6 +233,10 @@ LIMITS: dict[str, list[tuple[str, int, bool]]] = {
         ("title", _column_limit(Assessment, "title"), False),
         ("created_by", EMAIL_LIMIT, False),
         ("completed_by", EMAIL_LIMIT, False),
+        ("board_findings", _form_limit(SignOffForm, "board_findings"), True),
+        ("board_plans", _form_limit(SignOffForm, "board_plans"), True),
+        ("board_asks", _form_limit(SignOffForm, "board_asks"), True),
+        ("approved_by", _column_limit(Assessment, "approved_by"), False),
     ],
     "factors": [
         ("factor", 80, False),
@@ -285,6 +302,13 @@ def value_problems(data: dict[str, Any]) -> list[str]:
             problems.append(
                 f"questions[{index}].target_date: {target} is outside the dates an action can "
                 f"have ({TARGET_DATES[0]} to {TARGET_DATES[1]})."
+            )
+    for field in SIGN_OFF_DATES:
+        day = meta.get(field)
+        if day and not TARGET_DATES[0] <= date.fromisoformat(day) <= TARGET_DATES[1]:
+            problems.append(
+                f"assessment.{field}: {day} is outside the dates the site can hold "
+                f"({TARGET_DATES[0]} to {TARGET_DATES[1]})."
             )
     problems += _status_problems(meta)
     return problems
@@ -433,6 +457,12 @@ def _create(
         created_by=user(meta.get("created_by")),
         completed_at=_parse_datetime(meta.get("completed_at")),
         completed_by=user(meta.get("completed_by")),
+        board_findings=meta.get("board_findings", ""),
+        board_plans=meta.get("board_plans", ""),
+        board_asks=meta.get("board_asks", ""),
+        approved_by=meta.get("approved_by", ""),
+        approved_on=_parse_date(meta.get("approved_on")),
+        next_review_on=_parse_date(meta.get("next_review_on")),
     )
     assessment.domains.set(content.domains)
     Section.objects.bulk_create(
@@ -498,6 +528,10 @@ def _create(
 
 def _parse_datetime(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _parse_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def _file_emails(data: dict[str, Any]) -> set[str]:

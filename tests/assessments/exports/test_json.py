@@ -45,7 +45,17 @@ def answered(assessment, editor, owner):
     QuestionAnswer.objects.filter(assessment=assessment).exclude(pk=question.pk).update(rating=1)
     assessment.checklist_answers.exclude(pk=statement.pk).update(rating=2)
     services.refresh_section_statuses(assessment)
-    return services.complete_assessment(assessment=assessment, user=owner)
+    return services.complete_assessment(assessment=assessment, user=owner, sign_off=SIGN_OFF)
+
+
+SIGN_OFF = {
+    "board_findings": "Filtering is strong.",
+    "board_plans": "Train staff.",
+    "board_asks": "Two training days.",
+    "approved_by": "Governing board",
+    "approved_on": date(2026, 6, 1),
+    "next_review_on": date(2027, 6, 1),
+}
 
 
 def without_volatile(data: dict) -> dict:
@@ -63,6 +73,8 @@ def test_export_names_everything_by_key_and_email(answered):
     assert meta["status"] == "completed"
     assert meta["completed_by"] == "owner@hillside.example"
     assert meta["domains"] == ["environment", "content"]
+    assert meta["board_asks"] == "Two training days." and meta["approved_by"] == "Governing board"
+    assert (meta["approved_on"], meta["next_review_on"]) == ("2026-06-01", "2027-06-01")
     question = data["questions"][0]
     assert question["domain"] == "environment" and question["stage"] == "understand"
     assert question["rating"] == "moderately" and question["target_date"] == "2026-07-01"
@@ -73,8 +85,8 @@ def test_export_names_everything_by_key_and_email(answered):
         "note": "Many are care-experienced.",
     }
     kinds = [entry["kind"] for entry in data["activity"]]
-    # Oldest first: started, then 2 + 5 + 2 changed fields, then completed.
-    assert kinds == ["created"] + ["changed"] * 9 + ["completed"]
+    # Oldest first: started, then 2 + 5 + 2 changed fields, then completed and signed off.
+    assert kinds == ["created"] + ["changed"] * 9 + ["completed", "signed-off"]
     assert data["activity"][1]["user"] == "editor@hillside.example"
 
 
@@ -254,3 +266,28 @@ def test_import_command_of_an_unreadable_file_or_unknown_organisation_fails(
         call_command("import_assessment", str(path), "--org", org)
 
     assert not Assessment.objects.exists()
+
+
+def test_import_of_a_file_from_before_the_sign_off_leaves_it_blank(answered, organisation):
+    data = json_export.export_assessment(answered)
+    for field in SIGN_OFF:
+        del data["assessment"][field]
+
+    imported = json_import.import_assessment(data=data, organisation=organisation)
+
+    assert (imported.board_findings, imported.approved_by, imported.approved_on) == ("", "", None)
+    assert imported.review_due  # twelve months after completing
+
+
+def test_import_refuses_a_sign_off_it_cannot_hold(answered, organisation):
+    data = json_export.export_assessment(answered)
+    data["assessment"]["approved_on"] = "9999-01-01"
+    data["assessment"]["board_plans"] = "x" * 1001
+    before = Assessment.objects.count()
+
+    with pytest.raises(ValidationError) as refused:
+        json_import.import_assessment(data=data, organisation=organisation)
+
+    assert "assessment.approved_on: 9999-01-01 is outside the dates" in str(refused.value)
+    assert "assessment.board_plans: 1,001 characters; at most 1,000" in str(refused.value)
+    assert Assessment.objects.count() == before
