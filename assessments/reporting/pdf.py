@@ -1,7 +1,9 @@
 """The report as a PDF, rendered by WeasyPrint from the templates and context of the HTML page.
 
 The task worker renders it (`reporting.tasks`), in a child process with a time and a memory
-limit (`render_process`); web requests only ever serve the stored file.
+limit (`render_process`); web requests only ever serve the stored file. It is a tagged PDF/UA-1
+document (see `render_process.PDF_VARIANT`): the template's `<html lang>` and `<title>` become its
+language and the title viewers show, and each chart's SVG `<title>` its figure's alt text.
 
 WeasyPrint fetches nothing: the stylesheet is read from disk through the staticfiles finders,
 fonts come from the system (fontconfig embeds DejaVu Sans and Noto Color Emoji), and every URL it

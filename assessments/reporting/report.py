@@ -533,16 +533,12 @@ def _charts(report: Report) -> dict[str, str]:
     previous = None
     if report.since_last is not None:
         previous = [(row.label, row.previous) for row in report.stage_rows]
-    stage_words = "; ".join(
-        f"{row.label} {charts.percent(row.score) if row.score is not None else 'not rated'}"
-        for row in report.stage_rows
-    )
     return {
         "stages": charts.stage_profile(
             [(row.label, row.score) for row in report.stage_rows],
             previous=previous,
             title="Score by stage",
-            description=f"Score for each stage of the framework: {stage_words}.",
+            description="Score for each stage of the framework.",
             chart_id="chart-stages",
         ),
     }

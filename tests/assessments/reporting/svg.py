@@ -20,5 +20,6 @@ def by_class(root: ET.Element, css_class: str) -> list[ET.Element]:
     return [element for element in root.iter() if css_class in (element.get("class") or "").split()]
 
 
-def desc(root: ET.Element) -> str:
-    return root.find(f"{SVG}desc").text
+def alternative(root: ET.Element) -> str:
+    """The chart's text alternative: its one `<title>`, the chart's name and then its data."""
+    return root.find(f"{SVG}title").text

@@ -6,7 +6,7 @@ import pytest
 from django.utils.safestring import SafeString
 
 from assessments.reporting.charts import TREND_STAGE_STYLES, WIDTH, score_trend
-from tests.assessments.reporting.svg import HOSTILE, SVG, by_class, desc, parse, texts
+from tests.assessments.reporting.svg import HOSTILE, SVG, alternative, by_class, parse, texts
 
 EARLIER = ("Annual review 2025", date(2025, 10, 15), 58.3)
 LATER = ("Annual review 2026", date(2026, 10, 15), 72.2)
@@ -28,14 +28,13 @@ def test_score_trend_is_a_named_image_with_the_data_in_words():
     root = parse(svg)
     assert isinstance(svg, SafeString)
     assert root.get("role") == "img"
-    assert root.get("aria-labelledby") == "trend-title trend-desc"
+    assert root.get("aria-labelledby") == "trend-title"
     assert root.find(f"{SVG}title").get("id") == "trend-title"
-    assert root.find(f"{SVG}title").text == "Scores over time"
-    assert root.find(f"{SVG}desc").get("id") == "trend-desc"
+    assert root.find(f"{SVG}desc") is None
     assert root.get("viewBox").startswith(f"0 0 {WIDTH} ")
     assert root.get("font-family").startswith("DejaVu Sans")
-    assert desc(root) == (
-        "The headline score of each completed assessment. Headline score: "
+    assert alternative(root) == (
+        "Scores over time. The headline score of each completed assessment. Headline score: "
         "Annual review 2025 (15 October 2025) 58%, Annual review 2026 (15 October 2026) 72%."
     )
 
@@ -54,8 +53,8 @@ def test_score_trend_draws_the_points_in_date_order_whatever_order_they_come_in(
         "Spring check 1 Mar 2026",
         "Annual review 2026 15 Oct 2026",
     ]
-    assert desc(root).index("Annual review 2025") < desc(root).index("Spring check")
-    assert desc(root).index("Spring check") < desc(root).index("Annual review 2026")
+    assert alternative(root).index("Annual review 2025") < alternative(root).index("Spring check")
+    assert alternative(root).index("Spring check") < alternative(root).index("Annual review 2026")
 
 
 def test_score_trend_plots_higher_scores_higher():
@@ -77,7 +76,7 @@ def test_score_trend_with_one_point_draws_it_in_the_middle_without_a_line():
     assert x == pytest.approx((left + right) / 2)
     assert list(root.iter(f"{SVG}polyline")) == []
     assert "72%" in texts(root)
-    assert desc(root).endswith("Headline score: Annual review 2026 (15 October 2026) 72%.")
+    assert alternative(root).endswith("Headline score: Annual review 2026 (15 October 2026) 72%.")
 
 
 def test_score_trend_stages_get_lines_a_legend_and_words():
@@ -92,7 +91,7 @@ def test_score_trend_stages_get_lines_a_legend_and_words():
     assert lines[0].find(f"{SVG}polyline").get("stroke") == TREND_STAGE_STYLES[0][0]
     # Recover has one score only, so a marker and no line.
     assert lines[1].find(f"{SVG}polyline") is None
-    assert desc(root).endswith(
+    assert alternative(root).endswith(
         "Understand: Annual review 2025 58%, Annual review 2026 92%. "
         "Recover: Annual review 2025 not rated, Annual review 2026 33%."
     )
@@ -120,7 +119,7 @@ def test_score_trend_breaks_the_line_at_a_missing_score():
     assert len(by_class(root, "point")) == 3
     (line,) = root.iter(f"{SVG}polyline")
     assert len(line.get("points").split()) == 2
-    assert "Nothing rated (10 January 2026) not rated" in desc(root)
+    assert "Nothing rated (10 January 2026) not rated" in alternative(root)
 
 
 def test_score_trend_escapes_hostile_labels_and_titles():
@@ -134,12 +133,12 @@ def test_score_trend_escapes_hostile_labels_and_titles():
 
     root = parse(svg)
     assert "<script>" not in svg
-    assert root.find(f"{SVG}title").text == HOSTILE
-    assert desc(root).count(HOSTILE) == 4
+    assert alternative(root).startswith(f"{HOSTILE}. {HOSTILE} Headline score: ")
+    assert alternative(root).count(HOSTILE) == 5
     assert any("alert(1)" in text for text in texts(root))
 
 
-def test_score_trend_wraps_and_clips_a_long_label_but_keeps_it_whole_in_the_desc():
+def test_score_trend_wraps_and_clips_a_long_label_but_keeps_it_whole_in_the_alternative():
     long_title = "An unusually long assessment title that goes on and on and on " * 3
     points = [(long_title, date(2020 + year, 1, 1), 50.0) for year in range(8)]
 
@@ -148,7 +147,7 @@ def test_score_trend_wraps_and_clips_a_long_label_but_keeps_it_whole_in_the_desc
     label = by_class(root, "trend-label")[0]
     assert len(label.findall(f".//{SVG}tspan")) == 3
     assert " ".join(label.itertext()).split(" 1 Jan")[0].endswith("…")
-    assert long_title.strip() in desc(root)
+    assert long_title.strip() in alternative(root)
 
 
 @pytest.mark.parametrize(
@@ -166,8 +165,8 @@ def test_score_trend_rejects_bad_input(points, stages, chart_id):
         trend(points, stages=stages, chart_id=chart_id)
 
 
-def test_score_trend_text_is_at_least_11px():
+def test_score_trend_text_is_at_least_12px():
     root = parse(trend([EARLIER, LATER], stages=[("Know", [75.0, 75.0])]))
 
     sizes = [float(text.get("font-size")) for text in root.iter(f"{SVG}text")]
-    assert sizes and min(sizes) >= 11
+    assert sizes and min(sizes) >= 12

@@ -4,10 +4,12 @@ with poppler's `pdfinfo` and a PDF/UA validator.
 
 The render is of a completed assessment of all four domains, the largest report there is."""
 
+import importlib.util
 import io
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, IndirectObject
 
 from assessments.models import Organisation, Rating
 from assessments.organisations import services as organisation_services
@@ -27,6 +29,10 @@ from assessments.walkthrough import services
 from framework.services import load_edition
 from tests.assessments.factories import complete, fill, rate_checklist
 from tests.assessments.reporting.svg import SVG, parse
+
+# The module's render needs the test database, which pytest-django sets up only for a session
+# with database tests in it.
+pytestmark = pytest.mark.django_db
 
 DOMAINS = ("environment", "content", "service", "policy")
 HEADING = re.compile(r"/H([1-6])")
@@ -38,10 +44,11 @@ VAGUE_LINK_TEXTS = {"here", "click here", "link", "more", "read more", "this pag
 
 @dataclass
 class Element:
-    """One structure element: its type (`/H1`, `/Figure`...), its /Alt and its text."""
+    """One structure element: its type (`/H1`, `/Figure`...), /Alt, /ID, attributes and text."""
 
     role: str
     alt: str | None
+    id: str | None
     attributes: dict
     text: str = ""
     children: list["Element"] = field(default_factory=list)
@@ -123,7 +130,7 @@ def structure_tree(reader: PdfReader) -> Element:
     (MCIDs) of its page whose text it holds."""
     root = reader.trailer["/Root"].get("/StructTreeRoot")
     if root is None:
-        return Element("/StructTreeRoot", None, {})
+        return Element("/StructTreeRoot", None, None, {})
     pages = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages)}
     texts: dict[tuple[int, int], str] = {}
     for index, page in enumerate(reader.pages):
@@ -163,6 +170,7 @@ def _element(node: DictionaryObject, page: int | None, pages, texts) -> Element:
     element = Element(
         str(node.get("/S", "/StructTreeRoot")),
         str(node["/Alt"]) if "/Alt" in node else None,
+        str(node["/ID"]) if "/ID" in node else None,
         dict(attributes.get_object()) if attributes is not None else {},
     )
     kids = node.get("/K")
@@ -183,6 +191,21 @@ def _element(node: DictionaryObject, page: int | None, pages, texts) -> Element:
     return element
 
 
+def is_true(value) -> bool:
+    """Whether a PDF object is the boolean true (not merely something truthy)."""
+    return isinstance(value, BooleanObject) and value.value is True
+
+
+def outer_links(element: Element) -> Iterator[Element]:
+    """The /Link elements not inside another /Link: WeasyPrint tags a link's `::after` content
+    (the contents page's leader dots and page number) as a /Link inside the link."""
+    for child in element.children:
+        if child.role == "/Link":
+            yield child
+        else:
+            yield from outer_links(child)
+
+
 def outline_titles(reader: PdfReader, depth: int) -> list[tuple[int, str]]:
     """(level, title) of each bookmark down to `depth` levels, in order."""
 
@@ -201,9 +224,9 @@ def test_pdf_is_marked_as_tagged_in_english_with_its_title_in_the_window(tagged)
     catalog = tagged.catalog
     title = tagged.document_title
 
-    assert catalog["/MarkInfo"]["/Marked"] is True
+    assert is_true(catalog["/MarkInfo"]["/Marked"])
     assert catalog["/Lang"] == "en-GB"
-    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] is True
+    assert is_true(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
     assert tagged.reader.metadata.title == title
     xmp = ET.fromstring(tagged.reader.xmp_metadata.stream.get_data())
     assert [item.text for item in xmp.iter(DC_TITLE) for item in item.iter() if item.text] == [
@@ -249,9 +272,7 @@ def test_pdf_tables_have_header_cells_that_their_data_cells_point_to(tagged):
         cells = list(table.descendants())
         headers = [cell for cell in cells if cell.role == "/TH"]
         assert headers, f"A table without header cells: {table.text[:80]!r}"
-        assert all(cell.attributes.get("/ID") for cell in headers) or all(
-            "/Scope" in cell.attributes for cell in headers
-        )
+        assert all(cell.id for cell in headers)
         for cell in cells:
             if cell.role == "/TD" and cell.text:
                 assert cell.attributes.get("/Headers"), f"{cell.text!r} has no header"
@@ -264,16 +285,16 @@ def test_pdf_charts_are_figures_whose_alternative_text_gives_the_data(tagged):
     assert len(figures) == len(expected) > 0
     for figure, alternative in zip(figures, expected, strict=True):
         assert figure.alt == alternative
-        # The alternative holds the data, not only the chart's name.
-        assert re.search(r"\d+%", figure.alt), figure.alt
+        # The chart's name, then what it shows, then its data: several sentences.
+        assert figure.alt.count(". ") >= 2, figure.alt
 
 
 def test_pdf_links_are_tagged_with_text_that_says_where_they_go(tagged):
-    links = tagged.elements("/Link")
+    links = list(outer_links(tagged.tree))
 
     assert links
     for link in links:
-        text = link.text.strip(" .0123456789")
+        text = link.text.strip(" .0123456789")  # without the contents page's dots and numbers
         assert text or link.alt, "A link with no text"
         assert text.lower() not in VAGUE_LINK_TEXTS, link.text
     for page in tagged.reader.pages:
@@ -319,3 +340,26 @@ def test_verapdf_finds_the_pdf_conforms_to_pdf_ua_1(tagged, tmp_path: Path):
     )
 
     assert result.stdout.startswith("PASS"), result.stdout + result.stderr
+
+
+PDFUA_ABSENT = (
+    "pdfua (PyPI) is not installed; `uv add --dev pdfua` installs it. It checks a subset of "
+    "PDF/UA-1 (16 of veraPDF's 106 machine-checkable rules)"
+)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pdfua") is None, reason=PDFUA_ABSENT)
+def test_pdfua_finds_nothing_certain_to_break_pdf_ua_1(tagged, tmp_path: Path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(tagged.content)
+
+    # --certain-only: its heuristic findings (e.g. tables it cannot see /Headers on, though
+    # WeasyPrint writes them on every data cell) need a person's judgement, not a test's.
+    result = subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", "--certain-only", path],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
