@@ -21,7 +21,7 @@ import re
 import unicodedata
 
 from django.utils.html import linebreaks
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 # Longer than the words people write in answers, short enough that a run is never much wider
 # than a narrow column (a table cell of the action plan).
@@ -38,7 +38,9 @@ def long_text_html(text: str) -> SafeString:
     """`text` escaped, as paragraphs (blank lines) and line breaks (single newlines), as
     Django's `linebreaks` filter writes them, with a zero-width space every BREAK_EVERY
     characters of any run without a space."""
-    return linebreaks(_LONG_RUN.sub(_with_breaks, text), autoescape=True)
+    # Django's `linebreaks` function escapes but returns a plain str (its template filter marks
+    # it safe): marked here, so a template never escapes the paragraphs a second time.
+    return mark_safe(linebreaks(_LONG_RUN.sub(_with_breaks, text), autoescape=True))
 
 
 def _with_breaks(match: re.Match) -> str:

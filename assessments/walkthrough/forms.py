@@ -94,7 +94,8 @@ class AnswerTextField(forms.CharField):
         ]
 
     def run_validators(self, value: str) -> None:
-        if value and _one_break(value) == _one_break(self.saved or ""):
+        # (Compared as the field cleans what is posted: stripped, with line breaks as one.)
+        if value and _one_break(value) == _one_break(self.saved or "").strip():
             return  # unchanged: it was valid when it was saved
         super().run_validators(value)
 

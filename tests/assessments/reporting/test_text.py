@@ -5,7 +5,9 @@ from the PDF."""
 import io
 import re
 
+from django.template import Context, Template
 from django.utils.html import linebreaks
+from django.utils.safestring import SafeString
 from pypdf import PdfReader
 from weasyprint import HTML
 
@@ -31,6 +33,15 @@ def test_long_text_is_escaped():
     assert (
         "&lt;script&gt;alert(&quot;x&quot;) &lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
     )
+
+
+def test_long_text_is_safe_html_a_template_writes_as_it_is():
+    html = Template("{% load report_tags %}{{ text|long_text }}").render(
+        Context({"text": "One & two\n\nThree"})
+    )
+
+    assert isinstance(long_text_html("x"), SafeString)
+    assert html == "<p>One &amp; two</p>\n\n<p>Three</p>"
 
 
 def test_long_text_prose_is_unchanged():

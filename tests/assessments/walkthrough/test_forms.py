@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from assessments.walkthrough import queries as section_queries
 from assessments.walkthrough.forms import (
+    NEXT_STEPS_LIMIT,
+    NOTE_LIMIT,
     AssessmentStartForm,
     ChecklistAnswerForm,
     FactorAnswerForm,
@@ -88,7 +90,7 @@ def test_question_form_errors_name_the_answer(assessment):
     form = QuestionAnswerForm(
         {
             f"{prefix}-rating": "4",
-            f"{prefix}-next_steps": "x" * 5001,
+            f"{prefix}-next_steps": "x" * (NEXT_STEPS_LIMIT + 1),
             f"{prefix}-action_owner": "x" * 201,
             **date_boxes(prefix, 31, 2, NEXT_YEAR),
         },
@@ -98,7 +100,9 @@ def test_question_form_errors_name_the_answer(assessment):
     assert not form.is_valid()
     assert form.errors == {
         "rating": ["Choose Poorly, Moderately or Well"],
-        "next_steps": ["What you will do next (Know) must be 5,000 characters or fewer"],
+        "next_steps": [
+            f"What you will do next (Know) must be {NEXT_STEPS_LIMIT:,} characters or fewer"
+        ],
         "action_owner": ["Who will do it (Know) must be 200 characters or fewer"],
         "target_date": ["By when (Know) must be a real date"],
     }
@@ -159,13 +163,13 @@ def test_factor_form_turns_yes_and_no_into_booleans(assessment):
     assert answer.factor.name in str(yes.fields["relevant"].label)
 
 
-def test_factor_form_limits_notes_to_2000_characters(assessment):
+def test_factor_form_limits_notes(assessment):
     answer = section_queries.factor_answers(assessment)[0]
 
-    form = FactorAnswerForm({f"f{answer.factor_id}-note": "x" * 2001}, answer=answer)
+    form = FactorAnswerForm({f"f{answer.factor_id}-note": "x" * (NOTE_LIMIT + 1)}, answer=answer)
 
     assert form.errors["note"] == [
-        f"Notes on {answer.factor.name} must be 2,000 characters or fewer"
+        f"Notes on {answer.factor.name} must be {NOTE_LIMIT:,} characters or fewer"
     ]
 
 

@@ -12,11 +12,13 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.walkthrough import kept
+from assessments.walkthrough.forms import CURRENT_PRACTICE_LIMIT, NEXT_STEPS_LIMIT
 from tests.assessments.conftest import PASSWORD
 from tests.assessments.factories import assessment_url, page_data
 
-LONG = "Evidence. " * 499 + "Evidence."  # 4,999 characters: near the most a box takes
-TOO_LONG = "x" * 5001
+# Near the most "What you do now" takes, and one more than "What you will do next" takes.
+LONG = ("Evidence. " * (CURRENT_PRACTICE_LIMIT // 10))[: CURRENT_PRACTICE_LIMIT - 1]
+TOO_LONG = "x" * (NEXT_STEPS_LIMIT + 1)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from assessments.models import Activity, Assessment, Section
 from assessments.walkthrough import services
+from assessments.walkthrough.forms import CURRENT_PRACTICE_LIMIT
 from tests.assessments.factories import (
     assessment_url,
     complete,
@@ -287,7 +288,7 @@ def test_validation_error_saves_the_valid_answers_and_keeps_what_was_typed(
     data = page_data(page) | {
         f"{prefix(first)}-rating": "3",
         f"{prefix(first)}-next_steps": "Keep this text",
-        f"{prefix(second)}-current_practice": "x" * 5001,
+        f"{prefix(second)}-current_practice": "x" * (CURRENT_PRACTICE_LIMIT + 1),
         f"{prefix(second)}-target_date_0": "30",
         f"{prefix(second)}-target_date_1": "2",
         f"{prefix(second)}-target_date_2": str(date.today().year + 1),
@@ -300,7 +301,7 @@ def test_validation_error_saves_the_valid_answers_and_keeps_what_was_typed(
     assert html.count("<title>Error: ") == 1
     assert "There is a problem" in html
     assert f'href="#id_{prefix(second)}-current_practice"' in html
-    assert "What you do now (Know) must be 5,000 characters or fewer" in html
+    assert f"What you do now (Know) must be {CURRENT_PRACTICE_LIMIT:,} characters or fewer" in html
     assert f'href="#id_{prefix(second)}-target_date_0"' in html
     assert "By when (Know) must be a real date" in html
     assert "Keep this text" in html
