@@ -208,9 +208,14 @@ def file_problems(data: Any) -> list[str]:
 
 
 # Longest text a file may hold per field: the model's column, or for free text the limit the
-# walk-through's forms set (so an imported answer is one that could have been typed here).
+# walk-through's forms set (so an imported answer is one that could have been typed here), or
+# the limit they set before it was lowered (issue 10, December 2026): answers saved then stay,
+# so files exported then must still import.
+EARLIER_LIMITS = {"current_practice": 5000, "next_steps": 5000, "note": 2000, "comment": 2000}
+
+
 def _form_limit(form: type, field: str) -> int:
-    return form.base_fields[field].max_length
+    return max(form.base_fields[field].max_length, EARLIER_LIMITS.get(field, 0))
 
 
 def _column_limit(model: type, field: str) -> int:

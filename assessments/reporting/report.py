@@ -20,7 +20,6 @@ from assessments.models import (
     FactorAnswer,
     QuestionAnswer,
     Rating,
-    display_name,
     job_title,
 )
 from assessments.reporting import charts, scoring
@@ -128,6 +127,9 @@ class SignpostGroup:
     resources: list[Resource]
     # How many more matching resources the public resources page lists for this stage.
     more: int = 0
+
+
+UNNAMED = "A member (no name on their profile)"
 
 
 @dataclass
@@ -450,13 +452,18 @@ def _domain_parts(domains, stages, answers, scores) -> list[DomainPart]:
 
 
 def _participants(assessment: Assessment) -> list[Participant]:
-    """Everyone who started, changed or completed the assessment, by name (`display_name`) with
-    their job title, in alphabetical order."""
+    """Everyone who started, changed or completed the assessment, by name with their job title,
+    in alphabetical order. A paper for a board names people, never by email address: someone
+    with no name on their profile is "A member (no name on their profile)"."""
     user_ids = set(assessment.activity.values_list("user_id", flat=True))
     user_ids |= {assessment.created_by_id, assessment.completed_by_id}
     users = get_user_model().objects.filter(pk__in=user_ids - {None}).select_related("profile")
-    people = [Participant(display_name(user), job_title(user)) for user in users]
-    return sorted(people, key=lambda person: person.name.casefold())
+    people = []
+    for user in users:
+        profile = getattr(user, "profile", None)
+        name = profile.full_name if profile else ""
+        people.append(Participant(name or UNNAMED, job_title(user)))
+    return sorted(people, key=lambda person: (person.name == UNNAMED, person.name.casefold()))
 
 
 def _members(edition) -> list[MemberOrganisation]:
