@@ -197,7 +197,7 @@ def _longest_answers(assessment) -> None:
     The answers are changed in a transaction rolled back afterwards."""
     from django.db import transaction
 
-    from assessments.models import ChecklistAnswer, FactorAnswer, QuestionAnswer
+    from assessments.models import Assessment, ChecklistAnswer, FactorAnswer, QuestionAnswer
     from assessments.walkthrough import forms
 
     fields = [
@@ -207,13 +207,20 @@ def _longest_answers(assessment) -> None:
         (QuestionAnswer, "action_owner", forms.QuestionAnswerForm),
         (ChecklistAnswer, "comment", forms.ChecklistAnswerForm),
     ]
+    fields += [
+        (Assessment, name, forms.SignOffForm)
+        for name in ("board_findings", "board_plans", "board_asks", "approved_by")
+    ]
     limits = {name: form.base_fields[name].max_length for _, name, form in fields}
     print("longest answers: " + ", ".join(f"{name} {limit:,}" for name, limit in limits.items()))
     for kind, text in [("prose", _prose), ("unbroken", _unbroken)]:
         with transaction.atomic():
             for model, name, _ in fields:
-                value = text(limits[name], single_line=name == "action_owner")
-                model.objects.filter(assessment=assessment).update(**{name: value})
+                value = text(limits[name], single_line=name in ("action_owner", "approved_by"))
+                rows = model.objects.filter(
+                    **({"pk": assessment.pk} if model is Assessment else {"assessment": assessment})
+                )
+                rows.update(**{name: value})
             seconds, cpu, pages, size = _render_once(assessment)
             transaction.set_rollback(True)
         verdict = "within" if seconds <= LONGEST_TARGET_S else "OVER"
