@@ -423,37 +423,27 @@ def checklist_forms(answers: list[ChecklistAnswer], version: int, data=None) -> 
     return SectionForms(rows, _version_form(data, version))
 
 
+def _summary_field(label: str, hint: str) -> forms.CharField:
+    """One part of the summary for the board: optional, a few sentences."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SIGN_OFF_LIMIT,
+        required=False,
+        help_text=f"Optional. {hint} Up to {SIGN_OFF_LIMIT:,} characters.",
+        error_messages=_limit(label, SIGN_OFF_LIMIT),
+    )
+
+
 class SignOffForm(forms.Form):
     """The sign-off an owner records for the board: a short summary in three parts, who
     approved the assessment and when, and when to review it next. `version` is the sign-off's
     version when the form was shown, so a change by another owner is noticed."""
 
-    board_findings = forms.CharField(
-        label="What we found",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=SIGN_OFF_LIMIT,
-        required=False,
-        help_text=f"Optional. The main findings, in a few sentences. Up to {SIGN_OFF_LIMIT:,} "
-        "characters.",
-        error_messages=_limit("What we found", SIGN_OFF_LIMIT),
-    )
-    board_plans = forms.CharField(
-        label="What we will do",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=SIGN_OFF_LIMIT,
-        required=False,
-        help_text=f"Optional. The changes you will make first. Up to {SIGN_OFF_LIMIT:,} "
-        "characters.",
-        error_messages=_limit("What we will do", SIGN_OFF_LIMIT),
-    )
-    board_asks = forms.CharField(
-        label="What we need from the board",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=SIGN_OFF_LIMIT,
-        required=False,
-        help_text="Optional. Decisions, time or money you are asking for. Up to "
-        f"{SIGN_OFF_LIMIT:,} characters.",
-        error_messages=_limit("What we need from the board", SIGN_OFF_LIMIT),
+    board_findings = _summary_field("What we found", "The main findings, in a few sentences.")
+    board_plans = _summary_field("What we will do", "The changes you will make first.")
+    board_asks = _summary_field(
+        "What we need from the board", "Decisions, time or money you are asking for."
     )
     approved_by = forms.CharField(
         label="Approved by",
