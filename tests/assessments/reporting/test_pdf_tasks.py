@@ -245,9 +245,7 @@ def test_a_render_still_running_within_its_time_is_left_alone(client, viewer, co
     assert DBTaskResult.objects.count() == 1
 
 
-def test_a_stored_file_that_went_missing_is_rendered_again(
-    client, viewer, completed, monkeypatch
-):
+def test_a_stored_file_that_went_missing_is_rendered_again(client, viewer, completed, monkeypatch):
     download(client, viewer, completed)
     Path(stored_path(completed)).unlink()
     rendered = []
