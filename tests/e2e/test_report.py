@@ -79,8 +79,9 @@ def test_completed_report_shows_charts_and_sections_and_is_accessible(
 
     expect_report(page, demo, latest)
     expect(page.get_by_text("Draft — not yet completed")).to_have_count(0)
+    # One chart, of scores by stage: single ratings are words, never charted.
     charts = page.locator("article.report svg[role=img]")
-    expect(charts).to_have_count(3)
+    expect(charts).to_have_count(1)
     for chart in charts.all():
         chart.scroll_into_view_if_needed()
         expect(chart).to_be_visible()
@@ -114,8 +115,9 @@ def test_report_pdf_downloads_with_its_text(page: Page, demo: Organisation, log_
     assert f"Page 1 of {pages}" in text
     statements = list(latest.edition.checklist_statements.values_list("text", flat=True))
     assert len(statements) == 8
+    unspaced = "".join(text.split())  # a statement may wrap at any line
     for statement in statements:
-        assert words(statement) in text, statement
+        assert "".join(statement.split()) in unspaced, statement
     assert ACTION in text
 
 
@@ -208,7 +210,7 @@ def test_viewer_reads_report_and_downloads_json(
 
     page.goto(report_url(latest))
     expect_report(page, demo, latest)
-    expect(page.locator("article.report svg[role=img]")).to_have_count(3)
+    expect(page.locator("article.report svg[role=img]")).to_have_count(1)
     assert_accessible(page)
 
     page.goto(f"/orgs/{demo.slug}/")

@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from assessments.models import Assessment, Organisation, Rating
+from assessments.models import Assessment, Organisation, Rating, a_year_after
 from assessments.organisations import services as organisation_services
 from assessments.walkthrough import services
 from framework.models import Edition
@@ -107,7 +108,10 @@ def test_completing_shows_the_confirmation_page(
     expect(page.get_by_text("by Priya Shah")).to_be_visible()
     expect(page.get_by_role("link", name="View the report")).to_be_visible()
     expect(page.get_by_role("link", name="Download the report as a PDF")).to_be_visible()
-    expect(page.get_by_role("heading", name="Review it in twelve months")).to_be_visible()
+    # The owner completed with the sign-off's default next review: twelve months on.
+    review = a_year_after(timezone.localdate()).strftime("%-d %B %Y")
+    expect(page.get_by_role("heading", name=f"Review it by {review}")).to_be_visible()
+    expect(page.get_by_role("link", name="Record the sign-off")).to_be_visible()
     expect(page.get_by_role("link", name="Start a new assessment from this one")).to_be_visible()
     assert_accessible(page)
 
