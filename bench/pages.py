@@ -19,14 +19,10 @@ import cProfile
 import io
 import os
 import pstats
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"section page": 2.0, "report": 4.0}
 # With --profile: the order (a pstats key such as "tottime") and length of each listing.
 PROFILE_SORT = os.environ.get("PROFILE_SORT", "cumulative")
@@ -39,34 +35,21 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print where the time goes")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="drf-pages-"))
-    try:
-        run(workdir, args)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    import _harness
+
+    _harness.demo_in_process("drf-pages-")
+    run(args)
 
 
-def run(workdir: Path, args: argparse.Namespace) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drf_site.settings")
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
+def run(args: argparse.Namespace) -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
     from assessments.models import Organisation
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     # Timed as in production: DEBUG off (Django keeps no list of queries).
     settings.DEBUG = False
 

@@ -26,21 +26,16 @@ bench/pages.py does. Add --only-longest to measure just the longest answers (qui
 """
 
 import argparse
-import atexit
 import cProfile
 import io
 import os
 import pstats
 import resource
-import shutil
 import statistics
-import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 WARM_TARGET_S = 0.5
 CACHED_TARGET_MS = 20.0
 LONGEST_TARGET_S = 3.0
@@ -65,22 +60,9 @@ def main() -> None:
     parser.add_argument("--only-longest", action="store_true", help="only the longest answers")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="drf-bench-"))
-    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drf_site.settings")
-    sys.path.insert(0, str(ROOT))
+    import _harness
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-
+    _harness.demo_in_process("drf-bench-")
     from assessments.models import Assessment
 
     assessment = (
