@@ -127,6 +127,9 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Each member may switch off the reminder emails about this organisation's reviews and
+    # actions (`manage.py send_reminders`).
+    reminders = models.BooleanField("email me reminders", default=True)
 
     class Meta:
         ordering = ["organisation__name", "user__username"]
@@ -246,6 +249,20 @@ class Assessment(models.Model):
         IN_PROGRESS = "in-progress", "In progress"
         COMPLETED = "completed", "Completed"
 
+    class Kind(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled review"
+        INTERIM = "interim", "Interim review"
+
+    class Reason(models.TextChoices):
+        """Why an interim review was started: the events statutory guidance names."""
+
+        INCIDENT = "incident", "An incident"
+        TECHNOLOGY = "technology", "New technology"
+        SERVICE = "service", "A change of service"
+        POLICY = "policy", "A change of policy"
+        GUIDANCE = "guidance", "New guidance"
+        OTHER = "other", "Something else"
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="assessments"
     )
@@ -254,6 +271,10 @@ class Assessment(models.Model):
     domains = models.ManyToManyField(Domain, related_name="+", verbose_name="domains in scope")
     age_groups = models.JSONField(default=list)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SCHEDULED)
+    # An interim review's reason, and what happened, in the words of whoever started it.
+    interim_reason = models.CharField("reason", max_length=12, choices=Reason.choices, blank=True)
+    interim_details = models.TextField("what happened", blank=True)
     based_on = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -434,6 +455,7 @@ class Activity(models.Model):
         REOPENED = "reopened", "Reopened the assessment"
         REVIEWED = "reviewed", "Confirmed a copied section"
         SIGNED_OFF = "signed-off", "Recorded the sign-off"
+        MOVED = "moved", "Moved to a newer edition"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="activity")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -510,3 +532,262 @@ class PdfRender(models.Model):
 
     def __str__(self) -> str:
         return f"PDF of {self.assessment_id} ({self.get_status_display()})"
+
+
+class Action(models.Model):
+    """A domain answer's next step ("what you will do next"), followed up once its assessment is
+    completed: an owner (a member, or a named person outside the organisation), a target date,
+    a status and dated progress notes (`ActionUpdate`). Updating it never touches the locked
+    answer; the answer keeps the plan as it was agreed."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not-started", "Not started"
+        IN_PROGRESS = "in-progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="actions")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="actions")
+    answer = models.OneToOneField(QuestionAnswer, on_delete=models.CASCADE, related_name="action")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="owner (a member)",
+    )
+    owner_name = models.CharField("owner (someone else)", max_length=200, blank=True)
+    target_date = models.DateField("by when", null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    dropped_reason = models.TextField("why it was dropped", blank=True)
+    # Raised by every update: two people updating one action never overwrite each other unseen.
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["target_date", "pk"]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="action_org_status"),
+            models.Index(fields=["owner", "status"], name="action_owner_status"),
+        ]
+
+    def __str__(self) -> str:
+        return Truncator(self.answer.next_steps).chars(60)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open after its target date."""
+        return (
+            self.is_open
+            and self.target_date is not None
+            and self.target_date < timezone.localdate()
+        )
+
+
+class ActionUpdate(models.Model):
+    """One dated change to an action: its new status, a progress note, or both (and what else
+    changed, in words, e.g. "Target date: 31 January 2026 → 28 February 2026")."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Action.Status.choices)
+    note = models.TextField("progress note", blank=True)
+    changes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.at:%Y-%m-%d}"
+
+
+class Reminder(models.Model):
+    """A reminder email sent to one person, kept so that `send_reminders` never sends the same
+    one twice: one row per (kind, person, what it is about, the date it is about)."""
+
+    class Kind(models.TextChoices):
+        REVIEW_DUE = "review-due", "Review due in 30 days"
+        REVIEW_OVERDUE = "review-overdue", "Review overdue"
+        ACTION_DUE = "action-due", "Action due in 7 days"
+        ACTION_OVERDUE = "action-overdue", "Action overdue"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="reminders"
+    )
+    # What it is about: "assessment:<pk>" or "action:<pk>".
+    subject = models.CharField(max_length=40)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "user", "subject", "due_on"], name="unique_reminder"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.subject}) to {self.user}"
+
+
+class Group(models.Model):
+    """A multi-academy trust, local authority, diocese or network that oversees organisations.
+
+    It sees only what each organisation chose to share with it (`GroupLink.sharing`), and only
+    while the organisation shares."""
+
+    class Kind(models.TextChoices):
+        TRUST = "trust", "Multi-academy trust"
+        LOCAL_AUTHORITY = "local-authority", "Local authority"
+        DIOCESE = "diocese", "Diocese"
+        NETWORK = "network", "Charity or network"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:group_dashboard", args=[self.slug])
+
+
+class GroupRole(models.TextChoices):
+    OWNER = "owner", "Group owner"
+    VIEWER = "viewer", "Group viewer"
+
+
+class GroupMembership(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships"
+    )
+    role = models.CharField(max_length=10, choices=GroupRole.choices, default=GroupRole.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["group__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "group"], name="unique_group_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} of {self.group}"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == GroupRole.OWNER
+
+
+class Sharing(models.TextChoices):
+    SUMMARY = "summary", "Summary"
+    FULL = "full", "Full report"
+
+
+class GroupLink(models.Model):
+    """An organisation that accepted a group's invitation, and what it shares with the group:
+    a summary (status, dates, scores, counts of actions) or the full report. Withdrawing
+    deletes the row, so the organisation leaves every group page and export at once."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="links")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="group_links"
+    )
+    sharing = models.CharField(max_length=10, choices=Sharing.choices, default=Sharing.SUMMARY)
+    joined_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "organisation"], name="unique_group_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.group} ({self.get_sharing_display()})"
+
+    @property
+    def shares_full_report(self) -> bool:
+        return self.sharing == Sharing.FULL
+
+
+class GroupInvitation(models.Model):
+    """A single-use, expiring link from a group: to a person, to join the group with a role, or
+    to an organisation's owner, to share one of their organisations with the group. Only the
+    token's hash is stored, as for `Invitation`."""
+
+    class Purpose(models.TextChoices):
+        MEMBER = "member", "Join the group"
+        ORGANISATION = "organisation", "Share an organisation"
+
+    VALID_FOR = timedelta(days=14)
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    purpose = models.CharField(max_length=12, choices=Purpose.choices)
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=GroupRole.choices, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The organisation that joined through it (organisation invitations only).
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    declined_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.group}"
+
+    @property
+    def status(self) -> Invitation.Status:
+        if self.accepted_at is not None:
+            return Invitation.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return Invitation.Status.REVOKED
+        if self.declined_at is not None:
+            return Invitation.Status.DECLINED
+        if self.expires_at <= timezone.now():
+            return Invitation.Status.EXPIRED
+        return Invitation.Status.PENDING
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == Invitation.Status.PENDING

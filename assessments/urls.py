@@ -1,8 +1,12 @@
 from django.urls import path
 
+from assessments.actions import views as actions  # noqa: F401 (until its URLs are added)
+from assessments.editions import views as editions  # noqa: F401 (until its URLs are added)
 from assessments.exports import views as exports
+from assessments.groups import views as groups  # noqa: F401 (until its URLs are added)
 from assessments.organisations import views as organisations
 from assessments.reporting import views as reporting
+from assessments.reviews import views as reviews  # noqa: F401 (until its URLs are added)
 from assessments.walkthrough import views as walkthrough
 
 app_name = "assessments"
@@ -126,4 +130,8 @@ urlpatterns = [
         walkthrough.assessment_delete,
         name="delete",
     ),
+    # Actions
+    # Reviews and reminders
+    # Editions
+    # Groups (the group's own pages are tested by tests/assessments/groups/test_tenancy.py)
 ]

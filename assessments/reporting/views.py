@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 
 from assessments import access, storage
 from assessments.access import assessment_of, get_assessment, get_membership
+from assessments.actions import queries as action_queries
 from assessments.models import Organisation, PdfRender
 from assessments.reporting import charts, queries
 from assessments.reporting.comparison import compare
@@ -18,6 +19,7 @@ from assessments.reporting.pdf import pdf_filename
 from assessments.reporting.queries import AssessmentSummary, previous_assessment
 from assessments.reporting.report import build_report
 from assessments.reporting.tasks import MAX_ATTEMPTS, request_pdf
+from assessments.reviews import queries as review_queries
 
 # --- Dashboard -----------------------------------------------------------------------------
 
@@ -42,6 +44,8 @@ def dashboard(request: HttpRequest, org: str) -> HttpResponse:
         ],
         "trend": _trend(organisation, trended) if trended else None,
         "trend_note": _trend_note(trended, others) if trended else "",
+        "review": review_queries.review_status(organisation),
+        **action_queries.dashboard_actions(membership),
     }
     return render(request, "assessments/dashboard.html", context)
 

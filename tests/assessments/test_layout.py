@@ -8,7 +8,16 @@ import pytest
 
 APP = Path(__file__).resolve().parents[2] / "assessments"
 # Features in the order they may read each other: a feature imports only those before it.
-FEATURES = ["organisations", "walkthrough", "reporting", "exports"]
+FEATURES = [
+    "organisations",
+    "actions",
+    "walkthrough",
+    "editions",
+    "reviews",
+    "reporting",
+    "exports",
+    "groups",
+]
 SHARED = {"models", "access", "storage", "mail", "validators"}
 # Within a feature: a module imports only modules of a lower layer (or the same module kind).
 LAYERS = {"views": 3, "forms": 2, "services": 1, "queries": 0}

@@ -1,0 +1,1 @@
+"""Moving an assessment in progress to a newer edition of the framework."""
