@@ -1,4 +1,5 @@
-"""Support staff's view of organisations. Members are managed here; assessments only read."""
+"""Support staff's view of organisations and groups. Members are managed here; assessments,
+actions and reminders only read."""
 
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -7,7 +8,18 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from assessments.models import Assessment, Invitation, Membership, Organisation, Profile
+from assessments.models import (
+    Action,
+    Assessment,
+    Group,
+    GroupLink,
+    GroupMembership,
+    Invitation,
+    Membership,
+    Organisation,
+    Profile,
+    Reminder,
+)
 from assessments.organisations import services
 
 
@@ -153,3 +165,68 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Assessment | None = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that people make on the site, with their history: support staff look, never edit."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "organisation", "assessment", "status", "target_date", "updated_at"]
+    list_filter = ["status"]
+    list_select_related = ["organisation", "assessment", "answer"]
+    search_fields = ["organisation__name__istartswith"]
+    search_help_text = "The start of the organisation’s name."
+    show_full_result_count = False
+    list_per_page = 25
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    """Which reminders went to whom: `send_reminders` never sends one twice."""
+
+    list_display = ["kind", "user", "organisation", "subject", "due_on", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["user", "organisation"]
+    search_fields = ["user__username__istartswith"]
+    search_help_text = "The start of the person’s email address."
+    show_full_result_count = False
+
+
+class GroupMembershipInline(admin.TabularInline):
+    model = GroupMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+    readonly_fields = ["created_at"]
+
+
+class GroupLinkInline(admin.TabularInline):
+    """Only an organisation's owner chooses to share with a group: here the links only show."""
+
+    model = GroupLink
+    extra = 0
+    fields = ["organisation", "sharing", "joined_at", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "slug", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name__istartswith", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at"]
+    inlines = [GroupMembershipInline, GroupLinkInline]

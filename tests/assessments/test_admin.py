@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import Organisation
+from assessments.models import Action, Group, GroupRole, Organisation
+from tests.assessments.factories import complete, fill
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,45 @@ def test_organisation_rows_have_django_s_own_tick_box(riverside):
     assert model_admin.action_checkbox(riverside) == admin.ModelAdmin.action_checkbox(
         model_admin, riverside
     )
+
+
+@pytest.fixture
+def completed_with_actions(assessment, owner):
+    fill(assessment)
+    return complete(assessment, owner)
+
+
+def test_actions_are_listed_for_support_staff_and_read_only(admin_client, completed_with_actions):
+    action = completed_with_actions.actions.first()
+    change = reverse("admin:assessments_action_change", args=[action.pk])
+
+    listed = admin_client.get(reverse("admin:assessments_action_changelist"))
+    refused = admin_client.post(change, {"status": Action.Status.DONE})
+
+    assert listed.status_code == 200
+    assert listed.context["cl"].result_count == completed_with_actions.actions.count() > 0
+    assert refused.status_code == 403
+    action.refresh_from_db()
+    assert action.status == Action.Status.NOT_STARTED
+
+
+def test_a_group_is_made_in_the_admin_with_its_owner(admin_client, owner):
+    response = admin_client.post(
+        reverse("admin:assessments_group_add"),
+        {
+            "name": "Northfield Schools Trust",
+            "slug": "northfield",
+            "kind": Group.Kind.TRUST,
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-user": owner.pk,
+            "memberships-0-role": GroupRole.OWNER,
+            "links-TOTAL_FORMS": "0",
+            "links-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    group = Group.objects.get(slug="northfield")
+    assert group.memberships.get().user == owner
+    assert admin_client.get(reverse("admin:assessments_group_changelist")).status_code == 200
