@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from assessments.walkthrough.dates import html_attrs
+from assessments.dates import html_attrs
 
 register = template.Library()
 

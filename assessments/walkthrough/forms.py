@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from assessments.dates import DateInputField
 from assessments.models import (
     AgeGroup,
     Assessment,
@@ -27,7 +28,6 @@ from assessments.models import (
 )
 from assessments.validators import validate_single_line
 from assessments.walkthrough.conflicts import EditConflict
-from assessments.walkthrough.dates import DateInputField
 from assessments.walkthrough.display import display_answer
 from assessments.walkthrough.services import SIGN_OFF_FIELDS
 from assessments.walkthrough.specs import item_key

@@ -9,8 +9,8 @@ import pytest
 from django.http import QueryDict
 from django.template.loader import render_to_string
 
+from assessments.dates import DateInputs
 from assessments.templatetags.walkthrough_tags import section_field
-from assessments.walkthrough.dates import DateInputs
 from assessments.walkthrough.forms import checklist_forms, domain_forms, people_forms
 
 TOO_LONG = "x" * 5001

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.template import Context, Template
 from django.utils import timezone
 
-from assessments.walkthrough.dates import DateInputField
+from assessments.dates import DateInputField
 
 FUTURE_YEAR = str(timezone.localdate().year + 2)
 
