@@ -1,4 +1,5 @@
-"""The CSV downloads: every answer, and the action plan. Guarded against formula injection.
+"""The CSV downloads: every answer, and the action plan (the download makes each cell safe:
+`assessments.spreadsheets`).
 
 Columns are named as the pages name them: the walk-through's "Who will do it" and "By when",
 the report's action plan's "Priority" and "Action".
@@ -8,8 +9,11 @@ from datetime import date
 
 from django.utils import timezone
 
+from assessments.actions import queries as action_queries
 from assessments.models import (
+    Action,
     Assessment,
+    Organisation,
     Rating,
 )
 from assessments.reporting.report import action_priority
@@ -38,12 +42,29 @@ ACTION_COLUMNS = [
     "Action",
     "Who will do it",
     "By when",
+    "Overdue",
     "Status",
+    "Latest progress note",
 ]
+ORGANISATION_ACTION_COLUMNS = [
+    "Assessment",
+    "Completed",
+    "Domain",
+    "Stage",
+    "Question",
+    "Action",
+    "Status",
+    "Overdue",
+    "Owner",
+    "Owner is a member",
+    "Target date",
+    "Why it was dropped",
+    "Last updated",
+    "Latest progress note",
+]
+NOT_TRACKED = "Not tracked yet"
 AGE_GROUPS_ITEM = "Age groups"
 OVERDUE = "Overdue"
-# A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def answer_rows(assessment: Assessment) -> list[list[str]]:
@@ -94,41 +115,87 @@ def answer_rows(assessment: Assessment) -> list[list[str]]:
         + ["", "", "", "", "", a.comment]
         for a in assessment.checklist_answers.select_related("statement")
     ]
-    return _guarded(rows)
+    return rows
 
 
 def action_rows(assessment: Assessment, *, today: date | None = None) -> list[list[str]]:
     """The header and every action (“what you will do next”), most urgent first, numbered as
-    the report numbers them. Status says "Overdue" once the "by when" date is before `today`
-    (default: today's date here)."""
+    the report numbers them. Once the assessment is completed each is a tracked action: its
+    owner, target date, status and latest progress note are the action's as they are now
+    (before, "Not tracked yet" and the answer's owner and date). Overdue says "Overdue" once an
+    open action's date is before `today` (default: today's date here)."""
     today = today or timezone.localdate()
     answers = assessment.question_answers.select_related("question__domain", "question__stage")
     actions = sorted((a for a in answers if a.next_steps.strip()), key=action_priority)
+    tracked = action_queries.plan_statuses(assessment)
     rows = [ACTION_COLUMNS]
+    for priority, a in enumerate(actions, start=1):
+        action = tracked.get(a.pk)
+        if action is None:
+            owner, target, status, note, is_open = (
+                a.action_owner,
+                a.target_date,
+                NOT_TRACKED,
+                "",
+                True,
+            )
+        else:
+            owner, target = action_queries.owner_label(action), action.target_date
+            status, note, is_open = (
+                action.get_status_display(),
+                action.last_note or "",
+                action.is_open,
+            )
+        rows.append(
+            [
+                str(priority),
+                _rating(a.rating),
+                a.question.domain.name,
+                a.question.stage.name,
+                a.question.text,
+                a.next_steps,
+                owner,
+                _date(target),
+                OVERDUE if is_open and target and target < today else "",
+                status,
+                note,
+            ]
+        )
+    return rows
+
+
+def organisation_action_rows(organisation: Organisation, *, today: date | None = None):
+    """The header and every action of the organisation's completed assessments, of every
+    status, overdue first then by target date (as the actions page lists them)."""
+    today = today or timezone.localdate()
+    actions = action_queries.organisation_actions(
+        organisation, None, action_queries.ActionFilters(closed=True)
+    )
+    rows = [ORGANISATION_ACTION_COLUMNS]
     rows += [
         [
-            str(priority),
-            _rating(a.rating),
-            a.question.domain.name,
-            a.question.stage.name,
-            a.question.text,
-            a.next_steps,
-            a.action_owner,
-            _date(a.target_date),
-            OVERDUE if a.target_date and a.target_date < today else "",
+            action.assessment.title,
+            _date(timezone.localdate(action.assessment.completed_at)),
+            action.answer.question.domain.name,
+            action.answer.question.stage.name,
+            action.answer.question.text,
+            action.answer.next_steps,
+            action.get_status_display(),
+            OVERDUE if _overdue(action, today) else "",
+            action_queries.owner_label(action),
+            "Yes" if action.owner_id else "",
+            _date(action.target_date),
+            action.dropped_reason,
+            _date(timezone.localdate(action.last_update_at)) if action.last_update_at else "",
+            action.last_note or "",
         ]
-        for priority, a in enumerate(actions, start=1)
+        for action in actions
     ]
-    return _guarded(rows)
+    return rows
 
 
-def _guarded(rows: list[list[str]]) -> list[list[str]]:
-    return [[_cell(value) for value in row] for row in rows]
-
-
-def _cell(value: str) -> str:
-    """The value, with a leading quote where a spreadsheet would run it as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+def _overdue(action: Action, today: date) -> bool:
+    return action.is_open and action.target_date is not None and action.target_date < today
 
 
 def _rating(rating: int | None) -> str:

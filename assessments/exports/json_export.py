@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments.models import (
+    Action,
+    ActionUpdate,
     Assessment,
     Rating,
 )
@@ -37,6 +39,14 @@ def export_assessment(assessment: Assessment) -> dict[str, Any]:
     )
     activity = assessment.activity.select_related("user").order_by("at", "pk")
     questions = assessment.question_answers.select_related("question__domain", "question__stage")
+    actions = Action.objects.filter(assessment=assessment).select_related(
+        "owner", "answer__question__domain"
+    )
+    updates = (
+        ActionUpdate.objects.filter(action__assessment=assessment)
+        .select_related("user", "action__answer__question__domain")
+        .order_by("at", "pk")
+    )
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -90,6 +100,31 @@ def export_assessment(assessment: Assessment) -> dict[str, Any]:
                 "comment": answer.comment,
             }
             for answer in assessment.checklist_answers.select_related("statement")
+        ],
+        # The tracked actions (once completed) and their updates; files before them have none.
+        "actions": [
+            {
+                "domain": action.answer.question.domain.key,
+                "question": action.answer.question.key,
+                "status": action.status,
+                "owner": (action.owner.email or None) if action.owner else None,
+                "owner_name": action.owner_name,
+                "target_date": _day(action.target_date),
+                "dropped_reason": action.dropped_reason,
+            }
+            for action in actions.order_by("pk")
+        ],
+        "action_updates": [
+            {
+                "domain": update.action.answer.question.domain.key,
+                "question": update.action.answer.question.key,
+                "at": _iso(update.at),
+                "user": (update.user.email or None) if update.user else None,
+                "status": update.status,
+                "note": update.note,
+                "changes": update.changes,
+            }
+            for update in updates
         ],
         "activity": [
             {

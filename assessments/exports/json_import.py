@@ -19,13 +19,18 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from assessments.actions import services as action_services
+from assessments.actions.forms import ActionUpdateForm
 from assessments.exports.json_export import FORMAT, FORMAT_VERSION, WORD_RATINGS
 from assessments.models import (
+    Action,
+    ActionUpdate,
     Activity,
     AgeGroup,
     Assessment,
     ChecklistAnswer,
     FactorAnswer,
+    Membership,
     Organisation,
     QuestionAnswer,
     Section,
@@ -136,11 +141,34 @@ ACTIVITY_SPEC: Spec = {
     "old": TEXT,
     "new": TEXT,
 }
+ACTION_STATUS = (_one_of(Action.Status.values), " or ".join(Action.Status.values), True)
+# Tracked actions and their updates (files before them have none: a completed assessment then
+# gets its actions as completing makes them).
+ACTION_SPEC: Spec = {
+    "domain": KEY,
+    "question": KEY,
+    "status": ACTION_STATUS,
+    "owner": EMAIL,
+    "owner_name": TEXT,
+    "target_date": (_or_null(_is_date), "a date (YYYY-MM-DD) or null", False),
+    "dropped_reason": TEXT,
+}
+ACTION_UPDATE_SPEC: Spec = {
+    "domain": KEY,
+    "question": KEY,
+    "at": WHEN,
+    "user": EMAIL,
+    "status": ACTION_STATUS,
+    "note": TEXT,
+    "changes": TEXT,
+}
 LISTS = {
     "factors": FACTOR_SPEC,
     "questions": QUESTION_SPEC,
     "checklist": CHECKLIST_SPEC,
     "activity": ACTIVITY_SPEC,
+    "actions": ACTION_SPEC,
+    "action_updates": ACTION_UPDATE_SPEC,
 }
 
 
@@ -268,6 +296,21 @@ LIMITS: dict[str, list[tuple[str, int, bool]]] = {
         ("old", ANSWER_LIMIT, True),
         ("new", ANSWER_LIMIT, True),
     ],
+    "actions": [
+        ("domain", 80, False),
+        ("question", 80, False),
+        ("owner", EMAIL_LIMIT, False),
+        ("owner_name", _column_limit(Action, "owner_name"), False),
+        ("dropped_reason", ActionUpdateForm.base_fields["dropped_reason"].max_length, True),
+    ],
+    "action_updates": [
+        ("domain", 80, False),
+        ("question", 80, False),
+        ("user", EMAIL_LIMIT, False),
+        ("note", ActionUpdateForm.base_fields["note"].max_length, True),
+        # What changed, in words: a line per field, each with two values.
+        ("changes", ANSWER_LIMIT, True),
+    ],
 }
 # Times an export can hold: none before this tool's framework existed, none in the future
 # (a day's grace for clocks). Target dates: four-digit years, as the walk-through takes them,
@@ -295,19 +338,24 @@ def value_problems(data: dict[str, Any]) -> list[str]:
     times = [("assessment.created_at", meta["created_at"])]
     times += [("assessment.completed_at", meta["completed_at"])] if meta.get("completed_at") else []
     times += [(f"activity[{i}].at", row["at"]) for i, row in enumerate(data.get("activity", []))]
+    times += [
+        (f"action_updates[{i}].at", row["at"])
+        for i, row in enumerate(data.get("action_updates", []))
+    ]
     for where, value in times:
         if not EARLIEST <= datetime.fromisoformat(value) <= latest:
             problems.append(
                 f"{where}: {value} is not a time this file can hold "
                 f"(from {EARLIEST:%Y-%m-%d} until now)."
             )
-    for index, row in enumerate(data.get("questions", [])):
-        target = row.get("target_date")
-        if target and not TARGET_DATES[0] <= date.fromisoformat(target) <= TARGET_DATES[1]:
-            problems.append(
-                f"questions[{index}].target_date: {target} is outside the dates an action can "
-                f"have ({TARGET_DATES[0]} to {TARGET_DATES[1]})."
-            )
+    for name in ("questions", "actions"):
+        for index, row in enumerate(data.get(name, [])):
+            target = row.get("target_date")
+            if target and not TARGET_DATES[0] <= date.fromisoformat(target) <= TARGET_DATES[1]:
+                problems.append(
+                    f"{name}[{index}].target_date: {target} is outside the dates an action can "
+                    f"have ({TARGET_DATES[0]} to {TARGET_DATES[1]})."
+                )
     for field in SIGN_OFF_DATES:
         day = meta.get(field)
         if day and not TARGET_DATES[0] <= date.fromisoformat(day) <= TARGET_DATES[1]:
@@ -420,7 +468,23 @@ def _content(edition: Edition, data: dict[str, Any]) -> _Content:
             + ", ".join(f"“{key}”" for key in outside)
             + "."
         )
+    planned = {
+        (row["domain"], row["question"])
+        for row in data.get("questions", [])
+        if str(row.get("next_steps", "")).strip()
+    }
+    # (Once the answers' keys are right: a renamed question is named once, as unknown.)
+    for name in ("actions", "action_updates") if not unknown else ():
+        stray = sorted(
+            {f"{row['domain']}/{row['question']}" for row in data.get(name, [])}
+            - {f"{domain}/{question}" for domain, question in planned}
+        )
+        if stray:
+            problems.append(
+                f"{name}: for questions with no next step in this file: {', '.join(stray)}."
+            )
     for name, key_of in [
+        ("actions", lambda row: f"{row['domain']}/{row['question']}"),
         ("factors", lambda row: row["factor"]),
         ("questions", lambda row: f"{row['domain']}/{row['question']}"),
         ("checklist", lambda row: row["statement"]),
@@ -528,7 +592,56 @@ def _create(
         for row in data.get("activity", [])
     )
     services.refresh_section_statuses(assessment)
+    if "actions" in data:
+        _create_actions(data, assessment, user)
+    elif assessment.is_locked:
+        action_services.create_actions(assessment=assessment)
     return assessment
+
+
+def _create_actions(data: dict[str, Any], assessment: Assessment, user) -> None:
+    """The file's tracked actions and their updates. An owner is a member only if their email
+    address is a member's here; otherwise the action names them (someone outside)."""
+    answers = {
+        (answer.question.domain.key, answer.question.key): answer
+        for answer in assessment.question_answers.select_related("question__domain")
+    }
+    members = set(
+        Membership.objects.filter(organisation=assessment.organisation).values_list(
+            "user_id", flat=True
+        )
+    )
+    actions = []
+    for row in data["actions"]:
+        owner = user(row.get("owner"))
+        if owner is not None and owner.pk not in members:
+            owner = None
+        actions.append(
+            Action(
+                organisation=assessment.organisation,
+                assessment=assessment,
+                answer=answers[(row["domain"], row["question"])],
+                owner=owner,
+                owner_name="" if owner else row.get("owner_name") or row.get("owner") or "",
+                target_date=_parse_date(row.get("target_date")),
+                status=row["status"],
+                dropped_reason=row.get("dropped_reason", ""),
+                created_at=assessment.completed_at or assessment.created_at,
+            )
+        )
+    by_answer = {action.answer_id: action for action in Action.objects.bulk_create(actions)}
+    ActionUpdate.objects.bulk_create(
+        ActionUpdate(
+            action=by_answer[answers[(row["domain"], row["question"])].pk],
+            at=datetime.fromisoformat(row["at"]),
+            user=user(row.get("user")),
+            status=row["status"],
+            note=row.get("note", ""),
+            changes=row.get("changes", ""),
+        )
+        for row in data.get("action_updates", [])
+        if answers[(row["domain"], row["question"])].pk in by_answer
+    )
 
 
 def _parse_datetime(value: str | None) -> datetime | None:
@@ -543,6 +656,8 @@ def _file_emails(data: dict[str, Any]) -> set[str]:
     meta = data["assessment"]
     emails = [meta.get("created_by"), meta.get("completed_by")]
     emails += [row.get("user") for row in data.get("activity", [])]
+    emails += [row.get("user") for row in data.get("action_updates", [])]
+    emails += [row.get("owner") for row in data.get("actions", [])]
     return {email.lower() for email in emails if email}
 
 

@@ -13,8 +13,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
+from assessments.actions import queries as action_queries
 from assessments.models import (
+    Action,
     Assessment,
     ChecklistAnswer,
     FactorAnswer,
@@ -105,12 +108,44 @@ class ScoreRow:
         return charts.score_band(self.score)
 
 
+NOTE_IN_PLAN = 160
+
+
 @dataclass
-class Action:
-    """A line of the action plan: an answer with a next step, numbered in priority order."""
+class PlanItem:
+    """A line of the action plan: an answer with a next step, numbered in priority order, and
+    once the assessment is completed its tracked action (`actions.Action`), whose status, owner,
+    target date and latest progress note the plan shows as of the report's date."""
 
     number: int
     answer: QuestionAnswer
+    tracked: Action | None = None
+
+    @property
+    def status(self) -> str:
+        return self.tracked.get_status_display() if self.tracked else ""
+
+    @property
+    def owner(self) -> str:
+        if self.tracked is not None:
+            return action_queries.owner_label(self.tracked)
+        return self.answer.action_owner
+
+    @property
+    def target_date(self) -> date | None:
+        return self.tracked.target_date if self.tracked else self.answer.target_date
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.tracked.is_overdue if self.tracked else False
+
+    @property
+    def note(self) -> str:
+        """The latest progress note, shortened (a dropped action's reason if it has none)."""
+        if self.tracked is None:
+            return ""
+        note = getattr(self.tracked, "last_note", None) or self.tracked.dropped_reason
+        return Truncator(" ".join(note.split())).chars(NOTE_IN_PLAN)
 
 
 @dataclass
@@ -118,7 +153,7 @@ class ActionGroup:
     """The action plan's actions of one rating, most urgent rating first."""
 
     label: str
-    actions: list[Action]
+    actions: list[PlanItem]
 
 
 @dataclass
@@ -165,7 +200,7 @@ class Report:
     strengths: list[RatedItem]
     priorities: list[RatedItem]
     since_last: SinceLast | None
-    actions: list[Action]
+    actions: list[PlanItem]
     action_groups: list[ActionGroup]
     signposting: list[SignpostGroup]
     # Nothing rated Poorly or Moderately: no targeted resources, only the appendix.
@@ -178,6 +213,8 @@ class Report:
     scores_in_one_sentence: str = SCORES_IN_ONE_SENTENCE
     # More targeted resources than the report has room for (the resources page lists them).
     signposts_left_out: int = 0
+    # The day the plan's statuses are as of: the report's date, once actions are tracked.
+    status_as_of: date | None = None
 
     @property
     def rated(self) -> int:
@@ -251,8 +288,9 @@ def build_report(assessment: Assessment) -> Report:
         )
         for domain in domains
     ]
+    tracked = action_queries.plan_statuses(assessment) if assessment.is_locked else {}
     actions = [
-        Action(number, answer)
+        PlanItem(number, answer, tracked.get(answer.pk))
         for number, answer in enumerate(
             sorted((a for a in answers if a.next_steps.strip()), key=action_priority), start=1
         )
@@ -264,10 +302,12 @@ def build_report(assessment: Assessment) -> Report:
     strengths = _strengths(items)
     priorities = _priorities([item for item in items if item not in strengths])
     signposting, general, members, left_out = _signposting(assessment, answers, checklist, stages)
+    generated_at = timezone.now()
     report = Report(
         assessment=assessment,
         is_draft=not assessment.is_locked,
-        generated_at=timezone.now(),
+        generated_at=generated_at,
+        status_as_of=timezone.localdate(generated_at) if tracked else None,
         participants=_participants(assessment),
         age_groups=assessment.get_age_groups_display(),
         factors=factors,
@@ -318,7 +358,7 @@ def action_priority(answer: QuestionAnswer) -> tuple:
     )
 
 
-def _action_groups(actions: list[Action]) -> list[ActionGroup]:
+def _action_groups(actions: list[PlanItem]) -> list[ActionGroup]:
     """The actions under their rating ("Rated Poorly", …): the rating is said once, for the
     group, and the numbering runs on across groups."""
     groups: dict[int | None, ActionGroup] = {}

@@ -20,11 +20,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max, Sum
 from django.tasks import task
 from django.utils import timezone
 
 from assessments import storage
-from assessments.models import Assessment, PdfRender
+from assessments.models import Action, Assessment, PdfRender
 from assessments.reporting.pdf import render_report_pdf_limited
 from assessments.reporting.render_process import RenderFailed
 from assessments.reporting.report import build_report
@@ -43,9 +44,13 @@ WORKER_DIED = "The worker rendering the PDF stopped before it finished."
 def state_key(assessment: Assessment) -> str:
     """A digest of everything that changes what the report shows: status, completion,
     title, organisation name, each section's version, status and review flag (every save of a
-    section raises its version) and the sign-off's version. The same state always gives the
+    section raises its version), the sign-off's version and its actions (every update of an
+    action raises its version; the count notices one deleted). The same state always gives the
     same key."""
     sections = sorted(assessment.sections.values_list("key", "version", "status", "needs_review"))
+    actions = Action.objects.filter(assessment=assessment).aggregate(
+        count=Count("pk"), versions=Sum("version"), last=Max("updated_at")
+    )
     completed = assessment.completed_at.isoformat() if assessment.completed_at else ""
     state = [
         assessment.status,
@@ -54,6 +59,7 @@ def state_key(assessment: Assessment) -> str:
         assessment.organisation.name,
         [list(section) for section in sections],
         assessment.sign_off_version,
+        [actions["count"], actions["versions"] or 0, str(actions["last"] or "")],
     ]
     return hashlib.sha256(json.dumps(state).encode()).hexdigest()
 

@@ -11,7 +11,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import BigIntegerField, Case, Count, F, Max, Value, When
 from django.utils import timezone
 
+from assessments.actions import queries as action_queries
 from assessments.models import (
+    Action,
     Activity,
     Assessment,
     ChecklistAnswer,
@@ -186,6 +188,47 @@ def checklist_answers(assessment: Assessment) -> list[ChecklistAnswer]:
 
 
 @dataclass(frozen=True)
+class LastTime:
+    """What became of a question's action in the assessment this one was started from: its
+    tracked action (with `last_note`), or None when no action was set."""
+
+    assessment: Assessment
+    action: Action | None
+
+
+def last_time(assessment: Assessment, domain: Domain) -> dict[str, LastTime] | None:
+    """By question key, what became of last time's action for each question of the domain, in
+    the completed assessment this one was started from (two queries, however many questions).
+    None when it was not started from a completed assessment that covered the domain. A
+    question had no action then when `LastTime.action` is None (see `last_time_of`)."""
+    if assessment.based_on_id is None:
+        return None
+    # Only when that assessment covered the domain: else there was no plan for it to follow.
+    earlier = (
+        Assessment.objects.completed()
+        .filter(pk=assessment.based_on_id, domains__key=domain.key)
+        .first()
+    )
+    if earlier is None:
+        return None
+    actions = action_queries.with_details(
+        Action.objects.filter(assessment=earlier, answer__question__domain__key=domain.key)
+    )
+    return {NO_ACTION: LastTime(earlier, None)} | {
+        action.answer.question.key: LastTime(earlier, action) for action in actions
+    }
+
+
+# The key of `last_time`'s entry for a question that had no action (no question key is empty).
+NO_ACTION = ""
+
+
+def last_time_of(last: dict[str, LastTime] | None, question_key: str) -> LastTime | None:
+    """One question's entry of `last_time`."""
+    return last and last.get(question_key, last[NO_ACTION])
+
+
+@dataclass(frozen=True)
 class PassedDate:
     """An action of a domain section whose target date is before today."""
 
@@ -313,9 +356,10 @@ def activity_feed(
             "section_key",
             "section_version",
             "user_id",
-            # Changes group by their save; every other kind of entry is one of its own.
+            # Changes group by their save, and the rows of a move to a newer edition by the move
+            # (they share its time and user); every other kind of entry is one of its own.
             entry=Case(
-                When(kind=Activity.Kind.CHANGED, then=Value(0)),
+                When(kind__in=[Activity.Kind.CHANGED, Activity.Kind.MOVED], then=Value(0)),
                 default=F("pk"),
                 output_field=BigIntegerField(),
             ),

@@ -386,7 +386,7 @@ def complete_assessment(
         fields += [*changed, "sign_off_version"]
     assessment.save(update_fields=list(dict.fromkeys(fields)))
     Activity.objects.create(assessment=assessment, kind=Activity.Kind.COMPLETED, user=user)
-    action_services.create_actions(assessment=assessment)
+    action_services.create_actions(assessment=assessment, user=user)
     if any(name != "next_review_on" for name in changed):
         Activity.objects.create(assessment=assessment, kind=Activity.Kind.SIGNED_OFF, user=user)
     transaction.on_commit(

@@ -176,7 +176,9 @@ def test_action_plan_lists_actions_poorly_first_then_by_target_date(viewer_clien
             "Action",
             "Who will do it",
             "By when",
+            "Overdue",
             "Status",
+            "Latest progress note",
         ]
     )
     assert [(row[0], row[1], row[5], row[7]) for row in body] == [
@@ -223,6 +225,8 @@ def test_action_plan_says_overdue_once_the_date_has_passed(viewer_client, assess
         ),
         ("Do environment-recover", "", "", ""),
     ]
+    # In progress, nothing is tracked yet: completing makes each next step an action.
+    assert {(row[9], row[10]) for row in body} == {("Not tracked yet", "")}
 
 
 @pytest.mark.parametrize(
