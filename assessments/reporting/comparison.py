@@ -5,17 +5,22 @@ and returns plain data for the comparison page, with the domains both cover (com
 those only one covers. `a` is the baseline (usually the earlier one) and
 `b` the later one. Questions are matched by (domain key, question key) and checklist statements
 by key, so assessments on different editions compare wherever the framework kept its keys; what
-only one of them has is listed as not compared. Scores come from `queries.assessment_scores`
+only one of them has is listed as not compared. Between editions, an item only one edition has
+is marked "only in <edition>", and one whose wording (or stage) changed "Cannot be compared":
+neither counts among the rating changes. Scores come from `queries.assessment_scores`
 and their changes from `scoring.change`: nothing here does score maths of its own.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from assessments.editions.queries import edition_name
 from assessments.models import Assessment, ChecklistAnswer, QuestionAnswer, Rating
 from assessments.reporting import queries
 from assessments.reporting.scoring import change
 
 IMPROVED, SAME, WORSE, NOT_RATED = "improved", "same", "worse", "not-rated"
+# The item reads differently in the two editions: its ratings answer different questions.
+CHANGED = "changed"
 OUTCOME_LABELS = {IMPROVED: "Improved", SAME: "Same", WORSE: "Worse"}
 CHECKLIST_TITLE = "Self-assessment checklist"
 
@@ -53,6 +58,9 @@ class Item:
     stage: str
     text: str
     rating: int | None
+    stage_key: str = ""
+    # Why it is not compared when the editions differ, e.g. "Cannot be compared: only in …".
+    note: str = ""
 
     @property
     def rating_label(self) -> str:
@@ -68,15 +76,26 @@ class ItemChange:
     text: str
     a: int | None
     b: int | None
+    # A's wording, where the editions word the item differently (or ask it at another stage).
+    a_text: str = ""
+
+    @property
+    def comparable(self) -> bool:
+        return not self.a_text
 
     @property
     def outcome(self) -> str:
+        if not self.comparable:
+            return CHANGED
         if self.a is None or self.b is None:
             return NOT_RATED
         return IMPROVED if self.b > self.a else WORSE if self.b < self.a else SAME
 
     @property
     def outcome_label(self) -> str:
+        if self.outcome == CHANGED:
+            thing = "question" if self.stage else "statement"
+            return f"Cannot be compared: the {thing} changed between editions"
         if self.outcome != NOT_RATED:
             return OUTCOME_LABELS[self.outcome]
         unrated = [name for name, rating in (("A", self.a), ("B", self.b)) if rating is None]
@@ -138,6 +157,15 @@ class Comparison:
     def not_rated(self) -> int:
         return self._count(NOT_RATED)
 
+    @property
+    def reworded(self) -> int:
+        """Items both have whose wording changed between their editions (not compared)."""
+        return self._count(CHANGED)
+
+    @property
+    def editions_differ(self) -> bool:
+        return self.a.edition_id != self.b.edition_id
+
     def _count(self, outcome: str) -> int:
         return sum(1 for item in self.changes if item.outcome == outcome)
 
@@ -165,21 +193,55 @@ def compare(a: Assessment, b: Assessment) -> Comparison:
         ],
         checklist=ScoreChange(CHECKLIST_TITLE, before.checklist, after.checklist),
         sections=_matched(items[a.pk], items[b.pk]),
-        only_in_a=[item for key, item in items[a.pk].items() if key not in items[b.pk]],
-        only_in_b=[item for key, item in items[b.pk].items() if key not in items[a.pk]],
+        only_in_a=_only_in(a, items[a.pk], items[b.pk], other_scope=b_domains),
+        only_in_b=_only_in(b, items[b.pk], items[a.pk], other_scope=a_domains),
         domains=[name for key, name in b_domains.items() if key in a_domains],
         domains_only_in_a=[name for key, name in a_domains.items() if key not in b_domains],
         domains_only_in_b=[name for key, name in b_domains.items() if key not in a_domains],
     )
 
 
+def _only_in(
+    assessment: Assessment, mine: dict[tuple, Item], theirs: dict[tuple, Item], *, other_scope
+) -> list[Item]:
+    """The items of `mine` the other assessment lacks. Where the other covers the item's domain
+    (or it is a checklist statement, which every assessment has), the other's edition lacks it:
+    it is marked as only in this one's edition."""
+    only = []
+    for key, item in mine.items():
+        if key in theirs:
+            continue
+        if key[0] == "s" or key[1] in other_scope:
+            item = replace(
+                item, note=f"Cannot be compared: only in {edition_name(assessment.edition)}"
+            )
+        only.append(item)
+    return only
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _matched(old: dict[tuple, Item], new: dict[tuple, Item]) -> list[SectionChanges]:
-    """Items in both, grouped by section in B's framework order."""
+    """Items in both, grouped by section in B's framework order; an item worded differently in
+    the two editions (or asked at another stage) carries A's wording, and is not compared."""
     sections: dict[str, list[ItemChange]] = {}
     for key, item in new.items():
         if (previous := old.get(key)) is not None:
+            differs = (previous.stage_key, _words(previous.text)) != (
+                item.stage_key,
+                _words(item.text),
+            )
             sections.setdefault(item.section, []).append(
-                ItemChange(item.section, item.stage, item.text, previous.rating, item.rating)
+                ItemChange(
+                    item.section,
+                    item.stage,
+                    item.text,
+                    previous.rating,
+                    item.rating,
+                    a_text=previous.text if differs else "",
+                )
             )
     return [SectionChanges(title, changes) for title, changes in sections.items()]
 
@@ -198,11 +260,12 @@ def _items(ids: list[int]) -> dict[int, dict[tuple, Item]]:
             "question__stage__name",
             "question__text",
             "rating",
+            "question__stage__key",
         )
     )
-    for assessment_id, domain_key, key, domain, stage, text, rating in questions:
+    for assessment_id, domain_key, key, domain, stage, text, rating, stage_key in questions:
         items[assessment_id][("q", domain_key, key)] = Item(
-            ("q", domain_key, key), domain, stage, text, rating
+            ("q", domain_key, key), domain, stage, text, rating, stage_key
         )
     statements = (
         ChecklistAnswer.objects.filter(assessment_id__in=ids)
