@@ -13,6 +13,11 @@ work on the machine slows both alike). It prints each page's median time in both
 ratio, and exits non-zero if any ratio is above 1.5: pages must not slow down as other
 organisations join. One search that matches many organisations only in the large set is shown
 for information: its page renders a full page of rows instead of one.
+
+Each database also has a group (a trust) owned by the demo owner that `--group` of the generated
+organisations share with (10 in the small one): its dashboard and CSV are timed too and shown
+for information, with their ratio to the organisation dashboard timed in the same database
+and run. They grow with the group (one row per organisation), not with the site.
 """
 
 import argparse
@@ -27,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 1.5
 SMALL = 10
 BROAD = "admin organisations search, many matches"
+GROUP_PAGES = ("group dashboard", "group CSV")
 
 
 # --- Data ---------------------------------------------------------------------------------
@@ -136,6 +142,27 @@ _ROWS_SQL = [
 ]
 
 
+def add_group(count: int) -> str:
+    """A trust owned by the demo owner that the first `count` generated organisations share with
+    (every other one its full report); returns its slug."""
+    from django.contrib.auth import get_user_model
+
+    from assessments.models import Group, GroupLink, GroupMembership, GroupRole, Organisation
+
+    group = Group.objects.create(name="Bench Trust", slug="bench-trust", kind=Group.Kind.TRUST)
+    GroupMembership.objects.create(
+        group=group,
+        user=get_user_model().objects.get(email="demo@example.com"),
+        role=GroupRole.OWNER,
+    )
+    organisations = Organisation.objects.filter(slug__startswith="org-").order_by("pk")[:count]
+    GroupLink.objects.bulk_create(
+        GroupLink(group=group, organisation=organisation, sharing=("full", "summary")[n % 2])
+        for n, organisation in enumerate(organisations)
+    )
+    return group.slug
+
+
 # --- Timing -------------------------------------------------------------------------------
 
 
@@ -222,6 +249,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15, help="timed requests per page and size")
     parser.add_argument("--orgs", type=int, default=10_000, help="organisations in the large set")
     parser.add_argument("--port", type=int, default=54361, help="PostgreSQL port on 127.0.0.1")
+    parser.add_argument(
+        "--group", type=int, default=500, help="organisations in the large set's group"
+    )
     args = parser.parse_args()
 
     # The throwaway cluster the benchmarks share (bench/_harness.py), removed at exit.
@@ -254,6 +284,7 @@ def run(url: str, workdir: Path, args: argparse.Namespace) -> None:
     from django.db import connections
     from django.db.utils import load_backend
     from django.test import Client
+    from django.urls import reverse
 
     from assessments.models import Organisation
 
@@ -272,13 +303,17 @@ def run(url: str, workdir: Path, args: argparse.Namespace) -> None:
         call_command("seed_demo", stdout=quiet)
         for batch_start in range(1, count, 2000):
             add_organisations(min(2000, count - batch_start), start=batch_start)
+        group = add_group(min(count, SMALL if name == "small" else args.group))
         owner = get_user_model().objects.get(email="demo@example.com")
         owner.is_staff = owner.is_superuser = True
         owner.save()
         analyse()
         clients[name] = Client()
         clients[name].force_login(owner)
-        urls[name] = pages()
+        urls[name] = pages() | {
+            "group dashboard": reverse("assessments:group_dashboard", args=[group]),
+            "group CSV": reverse("assessments:group_csv", args=[group]),
+        }
         print(
             f"{name}: {Organisation.objects.count()} organisations, "
             f"made in {time.perf_counter() - started:.0f} s"
@@ -294,6 +329,14 @@ def run(url: str, workdir: Path, args: argparse.Namespace) -> None:
     for name in small:
         ratio = large[name] / small[name]
         flag = "" if ratio <= LIMIT else f"  > {LIMIT}"
+        if name in GROUP_PAGES:
+            group_size = min(args.orgs, args.group)
+            print(
+                f"{name:<{width}}  {small[name]:>8.1f} ms  {large[name]:>8.1f} ms  {ratio:5.2f}"
+                f"  (for information: {SMALL} against {group_size} organisations in the group;"
+                f" {large[name] / large['dashboard']:.1f}× the organisation dashboard)"
+            )
+            continue
         if name == BROAD:
             print(
                 f"{name:<{width}}  {small[name]:>8.1f} ms  {large[name]:>8.1f} ms  {ratio:5.2f}"

@@ -191,11 +191,14 @@ profile = ProfileView.as_view()
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    """The user's organisations; with exactly one, go straight to its dashboard."""
+    """The user's organisations and the groups (trusts, local authorities) they belong to; with
+    exactly one of either, and none of the other, go straight to its dashboard."""
     memberships = access.user_memberships(request)
-    if len(memberships) == 1:
-        return redirect(memberships[0].organisation)
-    return render(request, "assessments/organisation_list.html", {"memberships": memberships})
+    groups = access.user_group_memberships(request)
+    if len(memberships) + len(groups) == 1:
+        return redirect(memberships[0].organisation if memberships else groups[0].group)
+    context = {"memberships": memberships, "group_memberships": groups}
+    return render(request, "assessments/organisation_list.html", context)
 
 
 class OrganisationCreateView(LoginRequiredMixin, FormView):

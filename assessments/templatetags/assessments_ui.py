@@ -13,16 +13,18 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def account_nav(context: template.Context) -> dict[str, Any]:
-    """The signed-in user's memberships and the one of the page's organisation. Shares the
-    view's read of the memberships (`access.user_memberships`), so no query of its own there."""
+    """The signed-in user's memberships and the one of the page's organisation, and their
+    group memberships (for the "Your groups" link). Shares the view's reads of both
+    (`access.user_memberships`, `access.user_group_memberships`), so no query of its own there."""
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
-        return {"memberships": [], "current": None}
+        return {"memberships": [], "current": None, "groups": []}
     memberships = access.user_memberships(request)
     match = request.resolver_match
     slug = match.kwargs.get("org") if match else None
     current = next((m for m in memberships if m.organisation.slug == slug), None)
-    return {"memberships": memberships, "current": current}
+    groups = access.user_group_memberships(request)
+    return {"memberships": memberships, "current": current, "groups": groups}
 
 
 @register.filter
