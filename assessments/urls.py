@@ -1,12 +1,12 @@
 from django.urls import path
 
-from assessments.actions import views as actions  # noqa: F401 (until its URLs are added)
-from assessments.editions import views as editions  # noqa: F401 (until its URLs are added)
+from assessments.actions import views as actions
+from assessments.editions import views as editions
 from assessments.exports import views as exports
-from assessments.groups import views as groups  # noqa: F401 (until its URLs are added)
+from assessments.groups import views as groups
 from assessments.organisations import views as organisations
 from assessments.reporting import views as reporting
-from assessments.reviews import views as reviews  # noqa: F401 (until its URLs are added)
+from assessments.reviews import views as reviews
 from assessments.walkthrough import views as walkthrough
 
 app_name = "assessments"
@@ -131,7 +131,68 @@ urlpatterns = [
         name="delete",
     ),
     # Actions
+    path("orgs/<slug:org>/actions/", actions.action_list, name="actions"),
+    path("orgs/<slug:org>/actions/<int:action_id>/", actions.action_detail, name="action"),
+    path("orgs/<slug:org>/actions.csv", exports.organisation_actions_csv, name="actions_csv"),
     # Reviews and reminders
+    path("orgs/<slug:org>/reviews/", reviews.review_log, name="review_log"),
+    path("orgs/<slug:org>/reviews.csv", reviews.review_log_csv, name="review_log_csv"),
+    path("orgs/<slug:org>/reviews/interim/", reviews.interim_review, name="interim_review"),
+    path("orgs/<slug:org>/reminders/", reviews.reminders, name="reminders"),
     # Editions
+    path(
+        "orgs/<slug:org>/assessments/<int:pk>/edition/",
+        editions.move_edition,
+        name="move_edition",
+    ),
     # Groups (the group's own pages are tested by tests/assessments/groups/test_tenancy.py)
+    path("groups/", groups.group_list, name="group_list"),
+    path("groups/new/", groups.group_create, name="group_create"),
+    path("groups/<slug:group>/", groups.group_dashboard, name="group_dashboard"),
+    path("groups/<slug:group>/export.csv", groups.group_csv, name="group_csv"),
+    path("groups/<slug:group>/members/", groups.group_members, name="group_members"),
+    path("groups/<slug:group>/invite/", groups.group_invite, name="group_invite"),
+    path(
+        "groups/<slug:group>/members/<int:membership_id>/role/",
+        groups.group_member_role,
+        name="group_member_role",
+    ),
+    path(
+        "groups/<slug:group>/members/<int:membership_id>/remove/",
+        groups.group_member_remove,
+        name="group_member_remove",
+    ),
+    path(
+        "groups/<slug:group>/invitations/<int:invitation_id>/resend/",
+        groups.group_invitation_resend,
+        name="group_invitation_resend",
+    ),
+    path(
+        "groups/<slug:group>/invitations/<int:invitation_id>/revoke/",
+        groups.group_invitation_revoke,
+        name="group_invitation_revoke",
+    ),
+    path(
+        "groups/<slug:group>/orgs/<slug:org>/remove/",
+        groups.group_organisation_remove,
+        name="group_organisation_remove",
+    ),
+    path("groups/<slug:group>/orgs/<slug:org>/report/", groups.group_report, name="group_report"),
+    path(
+        "groups/<slug:group>/orgs/<slug:org>/report.pdf",
+        groups.group_report_pdf,
+        name="group_report_pdf",
+    ),
+    path("group-invitations/<str:token>/", groups.group_invitation, name="group_invitation"),
+    path(
+        "group-invitations/<str:token>/decline/",
+        groups.group_invitation_decline,
+        name="group_invitation_decline",
+    ),
+    path("orgs/<slug:org>/groups/", groups.organisation_groups, name="organisation_groups"),
+    path(
+        "orgs/<slug:org>/groups/<slug:group>/",
+        groups.organisation_group,
+        name="organisation_group",
+    ),
 ]

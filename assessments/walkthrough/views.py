@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from assessments.access import get_assessment, get_membership
-from assessments.models import Assessment, Membership, Role, Section
+from assessments.models import Activity, Assessment, Membership, Role, Section
 from assessments.walkthrough import forms as section_forms
 from assessments.walkthrough import kept as kept_answers
 from assessments.walkthrough import queries, services
@@ -84,6 +84,8 @@ def assessment_detail(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         "review_needed": any(task.needs_review for task in tasks),
         "activity": queries.activity_feed(assessment, specs, limit=RECENT_ACTIVITY),
     }
+    if context["review_needed"]:
+        context["moved"] = assessment.activity.filter(kind=Activity.Kind.MOVED).exists()
     return render(request, "assessments/assessment_detail.html", context)
 
 
@@ -447,10 +449,21 @@ def domain_section(request: HttpRequest, org: str, pk: int, domain: str) -> Http
         raise
     domain = page.extra["domain"] = page.spec.domain
     page.extra["rating_guidance"] = queries.rating_guidance(page.assessment.edition)
+    last_time = queries.last_time(page.assessment, domain)
     page.build = lambda data: section_forms.domain_forms(
-        queries.domain_answers(page.assessment, domain), page.section.version, data
+        _with_last_time(queries.domain_answers(page.assessment, domain), last_time),
+        page.section.version,
+        data,
     )
     return _respond(request, page)
+
+
+def _with_last_time(answers: list, last_time: dict | None) -> list:
+    """Give each answer `last_time`: what became of its question's action in the assessment
+    this one was started from (None when it was not started from a completed one)."""
+    for answer in answers:
+        answer.last_time = queries.last_time_of(last_time, answer.question.key)
+    return answers
 
 
 @signed_in_keeping_answers

@@ -18,7 +18,7 @@ FEATURES = [
     "exports",
     "groups",
 ]
-SHARED = {"models", "access", "storage", "mail", "validators"}
+SHARED = {"models", "access", "storage", "mail", "validators", "dates", "spreadsheets"}
 # Within a feature: a module imports only modules of a lower layer (or the same module kind).
 LAYERS = {"views": 3, "forms": 2, "services": 1, "queries": 0}
 
