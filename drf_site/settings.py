@@ -173,6 +173,9 @@ RATE_LIMITS = {
     "signup-client": (envint("RATE_LIMIT_SIGNUP_PER_CLIENT", "10"), 3600),
     "invitation-organisation": (envint("RATE_LIMIT_INVITES_PER_ORGANISATION", "20"), 3600),
     "invitation-user": (envint("RATE_LIMIT_INVITES_PER_USER", "30"), 3600),
+    # A local authority invites all of its schools at once: more than an organisation invites.
+    "invitation-group": (envint("RATE_LIMIT_INVITES_PER_GROUP", "100"), 3600),
+    "invitation-group-user": (envint("RATE_LIMIT_INVITES_PER_GROUP_USER", "100"), 3600),
 }
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assessments:home"

@@ -93,8 +93,8 @@ def invite(
             raise ValidationError(f"{email} is already a member of {group}.", code="member")
     else:
         role = ""
-    # Groups share the organisations' limits, on keys of their own.
-    use_allowance(invitation_organisation=f"group:{group.pk}", invitation_user=str(invited_by.pk))
+    # Limits of their own: a local authority invites all of its schools at once.
+    use_allowance(invitation_group=str(group.pk), invitation_group_user=str(invited_by.pk))
     token = Invitation.new_token()
     details = {
         "role": role,

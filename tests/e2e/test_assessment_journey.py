@@ -197,7 +197,8 @@ def log_out_and_back_in(page: Page, assert_accessible) -> None:
 
     # With one organisation, "Your organisations" is its dashboard.
     expect(page.get_by_role("heading", level=1)).to_have_text(ORGANISATION)
-    page.get_by_role("link", name=TITLE, exact=True).click()
+    # The assessments table (the review status above it also links the one in progress).
+    page.get_by_role("rowheader").get_by_role("link", name=TITLE, exact=True).click()
     page.get_by_role("link", name="Environment", exact=True).click()
 
 

@@ -73,7 +73,7 @@ def test_moving_returns_to_the_task_list_with_sections_to_review(
     expect(page.get_by_role("status")).to_contain_text(f"“{filled.title}” now uses")
     environment = page.get_by_role("link", name="Environment", exact=True)
     expect(environment).to_have_accessible_description("Review needed")
-    expect(page.get_by_text("A newer edition of the framework")).to_have_count(0)
+    expect(page.get_by_role("heading", name=re.compile("^A newer edition"))).to_have_count(0)
     assert_accessible(page)
 
 

@@ -131,3 +131,33 @@ def test_declining_and_revoking_stop_the_link(group, group_owner):
     invitation.refresh_from_db()
     other.refresh_from_db()
     assert invitation.status == "declined" and other.status == "revoked"
+
+
+def test_a_group_invites_more_organisations_an_hour_than_an_organisation_invites_people(
+    group, group_owner, settings
+):
+    """A local authority invites all its schools at once: the organisations' limit of 20 an hour
+    does not apply; the group's own limit does."""
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {
+        "invitation-organisation": (1, 3600),
+        "invitation-user": (1, 3600),
+        "invitation-group": (4, 3600),  # the group fixture's invitation of its viewer is one
+    }
+    for school in range(3):
+        services.invite(
+            group=group,
+            purpose=GroupInvitation.Purpose.ORGANISATION,
+            email=f"head{school}@school.example",
+            invited_by=group_owner,
+        )
+
+    with pytest.raises(ValidationError) as refused:
+        services.invite(
+            group=group,
+            purpose=GroupInvitation.Purpose.ORGANISATION,
+            email="head3@school.example",
+            invited_by=group_owner,
+        )
+
+    assert refused.value.code == "rate-limited"
+    assert group.invitations.filter(purpose=GroupInvitation.Purpose.ORGANISATION).count() == 3
