@@ -153,6 +153,35 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
+class InvitationLink:
+    """Where an invitation link stands, for both kinds (to an organisation, to a group): read
+    from its accepted, declined, revoked and expiry times."""
+
+    @property
+    def status(self) -> InvitationStatus:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.declined_at is not None:
+            return InvitationStatus.DECLINED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == InvitationStatus.PENDING
+
+
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
         """Invitations that can still be used: not accepted, declined or revoked, nor expired."""
@@ -164,20 +193,14 @@ class InvitationQuerySet(models.QuerySet):
         )
 
 
-class Invitation(models.Model):
+class Invitation(InvitationLink, models.Model):
     """A single-use, expiring link that adds a colleague to an organisation.
 
     Only the token's hash is stored: the link itself exists only in the email. The person invited
     may decline it, and an owner may revoke it or re-send it (a fresh link, the old one dead).
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        REVOKED = "revoked", "Revoked"
-        EXPIRED = "expired", "Expired"
-
+    Status = InvitationStatus
     VALID_FOR = timedelta(days=7)
 
     organisation = models.ForeignKey(
@@ -213,22 +236,6 @@ class Invitation(models.Model):
     @staticmethod
     def new_token() -> str:
         return secrets.token_urlsafe(32)
-
-    @property
-    def status(self) -> "Invitation.Status":
-        if self.accepted_at is not None:
-            return self.Status.ACCEPTED
-        if self.revoked_at is not None:
-            return self.Status.REVOKED
-        if self.declined_at is not None:
-            return self.Status.DECLINED
-        if self.expires_at <= timezone.now():
-            return self.Status.EXPIRED
-        return self.Status.PENDING
-
-    @property
-    def is_usable(self) -> bool:
-        return self.status == self.Status.PENDING
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -736,7 +743,7 @@ class GroupLink(models.Model):
         return self.sharing == Sharing.FULL
 
 
-class GroupInvitation(models.Model):
+class GroupInvitation(InvitationLink, models.Model):
     """A single-use, expiring link from a group: to a person, to join the group with a role, or
     to an organisation's owner, to share one of their organisations with the group. Only the
     token's hash is stored, as for `Invitation`."""
@@ -775,19 +782,3 @@ class GroupInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for {self.email} to {self.group}"
-
-    @property
-    def status(self) -> Invitation.Status:
-        if self.accepted_at is not None:
-            return Invitation.Status.ACCEPTED
-        if self.revoked_at is not None:
-            return Invitation.Status.REVOKED
-        if self.declined_at is not None:
-            return Invitation.Status.DECLINED
-        if self.expires_at <= timezone.now():
-            return Invitation.Status.EXPIRED
-        return Invitation.Status.PENDING
-
-    @property
-    def is_usable(self) -> bool:
-        return self.status == Invitation.Status.PENDING
