@@ -8,8 +8,8 @@ from assessments.validators import validate_single_line
 SHARING_CHOICES = [
     (
         Sharing.SUMMARY,
-        "Summary: status, dates, scores by stage and domain, and how many actions are open "
-        "and overdue",
+        "Summary: status, dates, scores by stage and domain, each question's rating (Poorly, "
+        "Moderately or Well; never what you wrote), and how many actions are open and overdue",
     ),
     (Sharing.FULL, "Full report: the summary, and also the report and its PDF"),
 ]

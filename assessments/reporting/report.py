@@ -140,11 +140,18 @@ class PlanItem:
         return self.tracked.is_overdue if self.tracked else False
 
     @property
+    def is_dropped(self) -> bool:
+        return self.tracked is not None and self.tracked.status == Action.Status.DROPPED
+
+    @property
     def note(self) -> str:
-        """The latest progress note, shortened (a dropped action's reason if it has none)."""
+        """Why a dropped action was dropped, else the latest progress note; shortened."""
         if self.tracked is None:
             return ""
-        note = getattr(self.tracked, "last_note", None) or self.tracked.dropped_reason
+        if self.is_dropped and self.tracked.dropped_reason:
+            note = self.tracked.dropped_reason
+        else:
+            note = getattr(self.tracked, "last_note", None) or ""
         return Truncator(" ".join(note.split())).chars(NOTE_IN_PLAN)
 
 

@@ -59,7 +59,8 @@ DEMO_PASSWORD = "demo-password"
 RATINGS = {choice.label.lower(): choice.value for choice in Rating}
 
 
-# Completing and the sign-off recorded with it happen at the backdated completion time.
+# Completing and the sign-off recorded with it happen at the backdated completion time (the
+# sign-off on the day the board approved it, if that was later).
 FINISHING = [Activity.Kind.COMPLETED, Activity.Kind.SIGNED_OFF]
 
 
@@ -369,6 +370,11 @@ class Command(BaseCommand):
             )
         assessment.activity.filter(kind=Activity.Kind.CREATED).update(at=created_at)
         assessment.activity.filter(kind__in=FINISHING).update(at=completed_at)
+        if completed_at and assessment.approved_on:
+            # The board approved it after it was completed: the owner recorded the sign-off on
+            # the day of the approval, not before it.
+            recorded = max(completed_at, _at(assessment.approved_on, 17))
+            assessment.activity.filter(kind=Activity.Kind.SIGNED_OFF).update(at=recorded)
         if completed_at:
             # Completing made its next steps actions.
             assessment.actions.update(created_at=completed_at)

@@ -96,3 +96,22 @@ def test_the_pdf_state_changes_with_any_update_of_an_action(completed, action, e
     _progress(action, editor, note="Another note.")
 
     assert len({before, after, tasks.state_key(completed)}) == 3
+
+
+def test_a_dropped_action_shows_why_it_was_dropped_not_its_last_progress(
+    viewer_client, completed, action, editor
+):
+    _progress(action, editor, note="Started drafting.")
+    action.refresh_from_db()
+    _progress(
+        action,
+        editor,
+        status=Action.Status.DROPPED,
+        note="",
+        dropped_reason="The county now runs this briefing for every school.",
+    )
+
+    page = viewer_client.get(assessment_url("report", completed)).content.decode()
+
+    assert "Why it was dropped:</strong> The county now runs this briefing" in page
+    assert "Started drafting." not in page
