@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from assessments.editions import queries
 from assessments.editions.queries import MoveSummary, answered_fields, edition_name, wording
 from assessments.models import (
+    ActionUpdate,
     Activity,
     Assessment,
     ChecklistAnswer,
@@ -98,11 +99,39 @@ def _keep_removed_in_history(plan: queries.MovePlan, *, user, at) -> None:
                     old_value=value,
                 )
             )
+    history += _action_updates_in_history(plan, user=user, at=at)
     Activity.objects.bulk_create(history)
     for model in FRAMEWORK_FIELD:
         pks = [answer.pk for answer, _ in plan.removed if isinstance(answer, model)]
         if pks:
             model.objects.filter(pk__in=pks).delete()
+
+
+def _action_updates_in_history(plan: queries.MovePlan, *, user, at) -> list[Activity]:
+    """The dated updates of a removed answer's action (only a reopened assessment has actions),
+    as MOVED activities: deleting the answer deletes its action, never what people wrote about
+    it."""
+    removed = {
+        answer.pk: answer for answer, _ in plan.removed if isinstance(answer, QuestionAnswer)
+    }
+    updates = ActionUpdate.objects.filter(action__answer_id__in=removed).order_by("at", "pk")
+    return [
+        Activity(
+            assessment=plan.assessment,
+            kind=Activity.Kind.MOVED,
+            user=user,
+            at=at,
+            item=_history_label(removed[update.action.answer_id]),
+            item_key=section_specs.item_key(removed[update.action.answer_id]),
+            field=f"Action update of {timezone.localtime(update.at):%-d %B %Y}",
+            field_name="action_update",
+            # What was written, and what changed in words ("Status: Not started → In
+            # progress"); the bare status where the update says nothing else.
+            old_value=" — ".join(part for part in (update.note, update.changes) if part)
+            or update.get_status_display(),
+        )
+        for update in updates.select_related("action")
+    ]
 
 
 def _history_label(answer) -> str:

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from assessments.actions import services as action_services
 from assessments.editions.queries import move_preview, newer_edition
 from assessments.editions.services import move_to_edition
 from assessments.models import Action, Activity, Assessment, Rating, Section
@@ -278,3 +279,28 @@ def test_newer_edition_is_not_offered_for_one_published_before(organisation, own
 
     assert newer_edition(on_newer) is None
     assert Edition.objects.current() == newer
+
+
+def test_move_keeps_the_updates_of_a_removed_answers_action_in_the_history(filled, owner, newer):
+    complete(filled, owner)
+    action = Action.objects.get(answer__question__key="environment-learn")  # removed in `newer`
+    action_services.update_action(
+        action=action,
+        user=owner,
+        version=action.version,
+        status=Action.Status.IN_PROGRESS,
+        owner=None,
+        owner_name=action.owner_name,
+        target_date=action.target_date,
+        note="Circle piloted at the Riverside hub.",
+    )
+    walkthrough_services.reopen_assessment(assessment=filled, user=owner)
+
+    move_to_edition(assessment=filled, edition=newer, user=owner)
+
+    kept = filled.activity.get(kind=Activity.Kind.MOVED, field_name="action_update")
+    assert kept.old_value == (
+        "Circle piloted at the Riverside hub. — Status: Not started → In progress"
+    )
+    assert kept.field.startswith("Action update of ")
+    assert not Action.objects.filter(pk=action.pk).exists()
