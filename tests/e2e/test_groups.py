@@ -1,5 +1,6 @@
 """Groups in a browser: the group's dashboard, members page and a shared report, accepting an
-organisation invitation (choosing a summary), and the organisation's groups page. Each page
+organisation invitation (choosing a summary), the organisation's groups page, and the confirmations
+before removing a member or an organisation. Each page
 passes axe at 1280 and 320 pixels wide, and at 320 scrolls sideways only inside its labelled
 regions."""
 
@@ -14,6 +15,7 @@ from assessments.models import GroupLink, Organisation, Sharing
 from assessments.organisations import services as organisation_services
 from assessments.walkthrough import services as walkthrough_services
 from tests.assessments.factories import complete, fill
+from tests.assessments.groups.factories import add_group_member
 from tests.e2e.test_reflow import DESKTOP, PHONE, _overflowing, _page_widths
 
 PASSWORD = "a-long-browser-test-password"
@@ -76,6 +78,8 @@ def _check_page(page: Page, assert_accessible: Callable[[Page], None]) -> None:
         "/groups/riverside-learning-trust/members/",
         "/groups/riverside-learning-trust/orgs/hillside-academy/report/",
         "/groups/new/",
+        # The confirmation before the group stops seeing an organisation.
+        "/groups/riverside-learning-trust/orgs/hillside-academy/remove/",
     ],
 )
 def test_group_pages_are_accessible_at_both_widths(
@@ -129,3 +133,21 @@ def test_an_owner_accepts_an_organisation_invitation_choosing_a_summary(
     _check_page(page, assert_accessible)
     page.goto("/orgs/oakfield-primary-school/groups/riverside-learning-trust/?withdraw")
     _check_page(page, assert_accessible)
+
+
+def test_removing_a_member_asks_first_on_an_accessible_page(
+    page: Page, trust, log_in, assert_accessible
+):
+    viewer = _person("governor@trust.example")
+    add_group_member(trust["group"], viewer)
+    membership = trust["group"].memberships.get(user=viewer)
+    log_in(trust["owner"].email, PASSWORD)
+
+    page.goto(f"/groups/riverside-learning-trust/members/{membership.pk}/remove/")
+
+    expect(page.locator("h1")).to_contain_text("Remove")
+    _check_page(page, assert_accessible)
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="Remove").click()
+    expect(page.get_by_role("status")).to_contain_text("has been removed")
+    assert not trust["group"].memberships.filter(user=viewer).exists()
