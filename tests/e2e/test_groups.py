@@ -1,8 +1,7 @@
 """Groups in a browser: the group's dashboard, members page and a shared report, accepting an
-organisation invitation (choosing a summary), the organisation's groups page, and the confirmations
-before removing a member or an organisation. Each page
-passes axe at 1280 and 320 pixels wide, and at 320 scrolls sideways only inside its labelled
-regions."""
+organisation invitation (choosing a summary), the organisation's groups page, and the
+confirmations before removing a member or an organisation. Each page passes axe at 1280 and 320
+pixels wide, and at 320 scrolls sideways only inside its labelled regions."""
 
 from collections.abc import Callable
 
