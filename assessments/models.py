@@ -541,6 +541,17 @@ class PdfRender(models.Model):
         return f"PDF of {self.assessment_id} ({self.get_status_display()})"
 
 
+class ActionQuerySet(models.QuerySet):
+    def followed_up(self):
+        """Actions of completed assessments: a reopened assessment's plan may still change, so
+        its actions wait (off the actions page, counts and reminders) until it is completed
+        again."""
+        return self.filter(assessment__status=Assessment.Status.COMPLETED)
+
+    def open(self):
+        return self.filter(status__in=Action.OPEN)
+
+
 class Action(models.Model):
     """A domain answer's next step ("what you will do next"), followed up once its assessment is
     completed: an owner (a member, or a named person outside the organisation), a target date,
@@ -578,6 +589,8 @@ class Action(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = ActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["target_date", "pk"]
         indexes = [
@@ -595,11 +608,10 @@ class Action(models.Model):
     @property
     def is_overdue(self) -> bool:
         """Still open after its target date."""
-        return (
-            self.is_open
-            and self.target_date is not None
-            and self.target_date < timezone.localdate()
-        )
+        return self.is_overdue_on(timezone.localdate())
+
+    def is_overdue_on(self, day: date) -> bool:
+        return self.is_open and self.target_date is not None and self.target_date < day
 
 
 class ActionUpdate(models.Model):

@@ -45,8 +45,8 @@ def owner_label(action: Action) -> str:
 
 
 def open_actions(organisation: Organisation) -> QuerySet[Action]:
-    """The organisation's actions not yet done or dropped."""
-    return Action.objects.filter(organisation=organisation, status__in=Action.OPEN)
+    """The organisation's actions not yet done or dropped, of its completed assessments."""
+    return Action.objects.followed_up().open().filter(organisation=organisation)
 
 
 def with_details(actions: QuerySet[Action]) -> QuerySet[Action]:
@@ -94,9 +94,7 @@ def organisation_actions(
 ) -> QuerySet[Action]:
     """The actions of the organisation's completed assessments that match `filters`, overdue
     first (see `overdue_first`); open ones only unless `filters.closed` or a status asks."""
-    actions = Action.objects.filter(
-        organisation=organisation, assessment__status=Assessment.Status.COMPLETED
-    )
+    actions = Action.objects.followed_up().filter(organisation=organisation)
     today = timezone.localdate()
     if filters.status == OVERDUE:
         actions = actions.filter(status__in=Action.OPEN, target_date__lt=today)
@@ -178,9 +176,7 @@ def dashboard_actions(membership: Membership) -> dict:
     """What the dashboard says about actions: the member's own open actions (overdue first) and
     how many of the organisation's are open and overdue (two queries)."""
     today = timezone.localdate()
-    actions = open_actions(membership.organisation).filter(
-        assessment__status=Assessment.Status.COMPLETED
-    )
+    actions = open_actions(membership.organisation)
     counts = actions.aggregate(
         open=Count("pk"), overdue=Count("pk", filter=Q(target_date__lt=today))
     )

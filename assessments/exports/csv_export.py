@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from assessments.actions import queries as action_queries
 from assessments.models import (
-    Action,
     Assessment,
     Organisation,
     Rating,
@@ -181,7 +180,7 @@ def organisation_action_rows(organisation: Organisation, *, today: date | None =
             action.answer.question.text,
             action.answer.next_steps,
             action.get_status_display(),
-            OVERDUE if _overdue(action, today) else "",
+            OVERDUE if action.is_overdue_on(today) else "",
             action_queries.owner_label(action),
             "Yes" if action.owner_id else "",
             _date(action.target_date),
@@ -192,10 +191,6 @@ def organisation_action_rows(organisation: Organisation, *, today: date | None =
         for action in actions
     ]
     return rows
-
-
-def _overdue(action: Action, today: date) -> bool:
-    return action.is_open and action.target_date is not None and action.target_date < today
 
 
 def _rating(rating: int | None) -> str:

@@ -287,7 +287,9 @@ def cell_key(domain_key: str, stage_key: str) -> str:
 def _action_counts(organisation_ids: list[int], *, today: date) -> dict[int, dict[str, int]]:
     """Open and overdue actions of each organisation, in one query."""
     rows = (
-        Action.objects.filter(organisation_id__in=organisation_ids, status__in=Action.OPEN)
+        Action.objects.followed_up()
+        .open()
+        .filter(organisation_id__in=organisation_ids)
         .values("organisation_id")
         .annotate(
             open_actions=Count("pk"), overdue_actions=Count("pk", filter=Q(target_date__lt=today))

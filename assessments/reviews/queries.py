@@ -169,13 +169,9 @@ def reviews_to_remind(today: date) -> QuerySet[Assessment]:
 def actions_to_remind(today: date) -> QuerySet[Action]:
     """Open actions whose target date is within 7 days or has passed. One query."""
     return (
-        Action.objects.filter(
-            status__in=Action.OPEN,
-            target_date__lte=today + ACTION_DUE_SOON,
-            # As the actions page: the plans of completed assessments (a reopened one's
-            # actions wait until it is completed again).
-            assessment__status=Assessment.Status.COMPLETED,
-        )
+        Action.objects.followed_up()
+        .open()
+        .filter(target_date__lte=today + ACTION_DUE_SOON)
         .select_related("organisation", "assessment", "answer__question__domain", "owner__profile")
         .order_by("target_date", "pk")
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assessments.groups import queries
 from assessments.models import Assessment, Sharing
+from assessments.walkthrough import services as walkthrough_services
 from tests.assessments.factories import complete, fill
 from tests.assessments.groups.factories import share
 
@@ -145,3 +146,19 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(
 
     with django_assert_num_queries(9):
         queries.group_dashboard(group)
+
+
+def test_a_reopened_assessments_actions_are_not_counted_as_on_the_organisations_dashboard(
+    group, full_link, organisation, owner, make_assessment
+):
+    """As the organisation's own dashboard, actions page and reminders: a reopened plan may
+    still change, so its actions wait until it is completed again."""
+    later = make_assessment(organisation=organisation, user=owner, title="Second review")
+    fill(later, target_date=date(2020, 1, 31))
+    complete(later, owner)
+    counted = queries.group_dashboard(group).rows[0].open_actions
+    walkthrough_services.reopen_assessment(assessment=later, user=owner)
+
+    row = queries.group_dashboard(group).rows[0]
+
+    assert row.open_actions == counted - later.actions.count() > 0
